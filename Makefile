@@ -1,0 +1,24 @@
+# Two commands set everything up: `make up` starts Berth, `make test` passes the tests.
+.PHONY: install build up test bench clean
+
+install: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+build: install
+	npx tsc -p tsconfig.build.json
+
+up: build
+	./bin/berth up
+
+test: build
+	npx tsc -p tsconfig.json
+	bash scripts/test.sh
+
+bench: build
+	bash scripts/bench.sh
+
+clean:
+	rm -rf dist node_modules

@@ -1,0 +1,87 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AwsDispatcher } from './aws-dispatcher.js';
+
+/** AWS accepts request bodies up to this size on these APIs; larger ones get 413 without being read. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpServerOptions {
+  aws: AwsDispatcher;
+  /** Called when something below the wire throws where it should not have; answered as 500. */
+  onError(error: unknown): void;
+}
+
+/**
+ * The one port Berth serves: AWS APIs on `POST /`, health on `/_berth/health`. Later data planes
+ * (registry `/v2/`, console, metrics) mount here too.
+ */
+export function createHttpServer(options: HttpServerOptions): Server {
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(req, res, options).catch((error) => {
+      options.onError(error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end();
+    });
+  });
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 60_000;
+  return server;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/_berth/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+    return send(res, 200, { 'content-type': 'application/json' }, '{"status":"ok"}');
+  }
+  if (req.method === 'POST' && path === '/' && options.aws.accepts(req.headers)) {
+    const body = await readBody(req, res);
+    if (!body) return;
+    const out = await options.aws.dispatch({ method: 'POST', url: req.url ?? '/', headers: req.headers, body });
+    return send(res, out.status, out.headers, out.body);
+  }
+  req.resume();
+  send(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ __type: 'NotFound', message: `No route for ${req.method} ${path}` }));
+}
+
+/** Beyond this a client is not sending a mistake but a flood: drop the connection. */
+const MAX_DRAIN_BYTES = 64 * MAX_BODY_BYTES;
+
+/**
+ * Reads the whole body. One over MAX_BODY_BYTES is read to its end and discarded, then answered 413,
+ * so that a client still writing sees the answer instead of a reset connection.
+ */
+function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else if (size > MAX_DRAIN_BYTES) req.socket.destroy();
+    });
+    req.on('error', reject);
+    req.on('aborted', () => resolve(undefined));
+    req.on('end', () => {
+      if (size <= MAX_BODY_BYTES) return resolve(Buffer.concat(chunks, size));
+      send(res, 413, { 'content-type': 'application/x-amz-json-1.1' },
+        JSON.stringify({ __type: 'RequestEntityTooLargeException', message: `Request body of ${size} bytes exceeds the maximum of ${MAX_BODY_BYTES} bytes.` }));
+      resolve(undefined);
+    });
+  });
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server.address() as AddressInfo;
+}

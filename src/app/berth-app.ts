@@ -1,0 +1,76 @@
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { AwsDispatcher } from '../api/aws-dispatcher.js';
+import { ecsApi } from '../api/ecs/ecs-api.js';
+import { createHttpServer, listen } from '../api/http-server.js';
+import { SigV4Verifier } from '../api/sigv4.js';
+import { type Clock, systemClock } from '../kit/clock.js';
+import { type IdGen, randomIdGen } from '../kit/id-gen.js';
+import { AccountSettingService } from '../services/ecs/account-setting-service.js';
+import { AttributeService } from '../services/ecs/attribute-service.js';
+import { CapacityProviderService } from '../services/ecs/capacity-provider-service.js';
+import { ClusterService } from '../services/ecs/cluster-service.js';
+import { TagService } from '../services/ecs/tag-service.js';
+import { TaskDefinitionService, unableToDescribe } from '../services/ecs/task-definition-service.js';
+import { openSqlite } from '../store/sqlite.js';
+import { Stores } from '../store/stores.js';
+import type { BerthConfig } from './config.js';
+import { type AccessKey, loadOrCreateAccessKey } from './credentials.js';
+
+export interface RunningBerth {
+  url: string;
+  accessKey: AccessKey;
+  close(): Promise<void>;
+}
+
+export interface BerthDeps {
+  clock?: Clock;
+  idGen?: IdGen;
+  log?: (line: string) => void;
+}
+
+/** The composition root of `berth up`: builds the store, the services and the wire, and listens. */
+export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Promise<RunningBerth> {
+  const clock = deps.clock ?? systemClock;
+  const idGen = deps.idGen ?? randomIdGen;
+  const log = deps.log ?? ((line) => process.stderr.write(`${line}\n`));
+  const accessKey: AccessKey = config.accessKeyId && config.secretAccessKey
+    ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }
+    : loadOrCreateAccessKey(config.dataDir);
+
+  const stores = new Stores(await openSqlite(join(config.dataDir, 'berth.db')));
+  const accountSettings = new AccountSettingService(stores);
+  const clusters = new ClusterService(stores, accountSettings, clock);
+  const taskDefinitions = new TaskDefinitionService(stores, clock);
+  const tags = new TagService(stores);
+  tags.register('cluster', async (scope, resource) => { await clusters.require(scope, resource.slice('cluster/'.length)); });
+  tags.register('task-definition', async (scope, resource) => {
+    if (!(await taskDefinitions.find(scope, resource.slice('task-definition/'.length)))) throw unableToDescribe();
+  });
+  // Container instances arrive with the agent (issue 3); until then no attribute has a target.
+  const attributes = new AttributeService(stores, clusters, async () => undefined);
+
+  const aws = new AwsDispatcher({
+    services: [ecsApi({ clusters, taskDefinitions, tags, accountSettings, attributes, capacityProviders: new CapacityProviderService() })],
+    verifier: new SigV4Verifier(new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]), clock),
+    accountId: config.accountId,
+    idGen,
+    clock,
+    onServerError: (error, requestId) => log(`request ${requestId} failed: ${error instanceof Error ? error.stack : String(error)}`),
+  });
+  const server: Server = createHttpServer({ aws, onError: (error) => log(`http error: ${String(error)}`) });
+  const address = await listen(server, config.port, config.host);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    accessKey,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await stores.close();
+    },
+  };
+}

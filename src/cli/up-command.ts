@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { startBerth } from '../app/berth-app.js';
+import { CONFIG_OPTIONS, type ConfigOption, resolveConfig } from '../app/config.js';
+
+/** `berth up`: everything in one process, in the foreground, until SIGINT or SIGTERM. */
+export function addUpCommand(program: Command): void {
+  const up = program.command('up').description('start Berth: every API on one port, state in the data dir');
+  for (const option of Object.values(CONFIG_OPTIONS) as ConfigOption[]) {
+    const note = option.default === undefined ? '' : ` (default ${option.default})`;
+    up.option(option.flag, `${option.description}; env ${option.env}${note}`);
+  }
+  up.action(async (flags: Record<string, string>) => {
+    const config = resolveConfig(flags, process.env);
+    const berth = await startBerth(config);
+    const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+    process.stdout.write([
+      `berth ready on ${berth.url}`,
+      `export AWS_ACCESS_KEY_ID=${berth.accessKey.accessKeyId}`,
+      `export AWS_SECRET_ACCESS_KEY=${berth.accessKey.secretAccessKey}`,
+      `export AWS_REGION=${region}`,
+      `export AWS_DEFAULT_REGION=${region}`,
+      `export AWS_ENDPOINT_URL=${berth.url}`,
+      '',
+    ].join('\n'));
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`berth: ${signal}, shutting down\n`);
+      berth.close().then(() => process.exit(0), (error: unknown) => {
+        process.stderr.write(`berth: shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      });
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+}

@@ -1,0 +1,9 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initial } from './001-initial.js';
+
+/** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
+const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+};
+
+export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

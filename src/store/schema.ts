@@ -1,0 +1,53 @@
+/**
+ * The tables, as Kysely sees them. Each resource keeps its queryable keys as columns and the rest
+ * of its AWS shape as a JSON document (`doc`), so new AWS fields need no migration.
+ * Timestamps are epoch milliseconds. Every row is scoped by region, as resources are on AWS.
+ */
+export interface Database {
+  clusters: ClustersTable;
+  task_definitions: TaskDefinitionsTable;
+  tags: TagsTable;
+  account_settings: AccountSettingsTable;
+  attributes: AttributesTable;
+}
+
+export interface ClustersTable {
+  region: string;
+  name: string;
+  status: string;
+  doc: string;
+  created_at: number;
+}
+
+export interface TaskDefinitionsTable {
+  region: string;
+  family: string;
+  revision: number;
+  status: string;
+  doc: string;
+  registered_at: number;
+  deregistered_at: number | null;
+  delete_requested_at: number | null;
+}
+
+export interface TagsTable {
+  resource_arn: string;
+  key: string;
+  value: string;
+}
+
+export interface AccountSettingsTable {
+  region: string;
+  principal_arn: string;
+  name: string;
+  value: string;
+}
+
+export interface AttributesTable {
+  region: string;
+  cluster: string;
+  target_type: string;
+  target_id: string;
+  name: string;
+  value: string | null;
+}

@@ -1,0 +1,34 @@
+import { AccountSettingStore } from './account-setting-store.js';
+import { AttributeStore } from './attribute-store.js';
+import { ClusterStore } from './cluster-store.js';
+import type { Db } from './sqlite.js';
+import { TagStore } from './tag-store.js';
+import { TaskDefinitionStore } from './task-definition-store.js';
+
+/**
+ * Every resource store over one connection or transaction. Services take a Stores and run each
+ * multi-row change inside `transaction`, which hands them the same stores bound to the transaction.
+ */
+export class Stores {
+  readonly clusters: ClusterStore;
+  readonly taskDefinitions: TaskDefinitionStore;
+  readonly tags: TagStore;
+  readonly accountSettings: AccountSettingStore;
+  readonly attributes: AttributeStore;
+
+  constructor(private readonly db: Db) {
+    this.clusters = new ClusterStore(db);
+    this.taskDefinitions = new TaskDefinitionStore(db);
+    this.tags = new TagStore(db);
+    this.accountSettings = new AccountSettingStore(db);
+    this.attributes = new AttributeStore(db);
+  }
+
+  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new Stores(trx)));
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}

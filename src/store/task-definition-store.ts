@@ -1,0 +1,115 @@
+import type { TaskDefinition } from '@aws-sdk/client-ecs';
+import { sql } from 'kysely';
+import { fromDoc, toDoc } from './json-doc.js';
+import type { Db } from './sqlite.js';
+import type { TaskDefinitionsTable } from './schema.js';
+
+export type TaskDefinitionStatus = 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
+
+export interface TaskDefinitionListQuery {
+  family?: string | undefined;
+  status: TaskDefinitionStatus;
+  descending: boolean;
+  after?: { family: string; revision: number } | undefined;
+  limit: number;
+}
+
+export interface FamilyListQuery {
+  prefix?: string | undefined;
+  status: 'ACTIVE' | 'INACTIVE' | 'ALL';
+  after?: string | undefined;
+  limit: number;
+}
+
+/**
+ * Task definition revisions. Rows are never removed, so a family's revision numbers are never
+ * reused, even after DeleteTaskDefinitions (as ECS promises).
+ */
+export class TaskDefinitionStore {
+  constructor(private readonly db: Db) {}
+
+  async nextRevision(region: string, family: string): Promise<number> {
+    const row = await this.db.selectFrom('task_definitions')
+      .select((eb) => eb.fn.max('revision').as('max'))
+      .where('region', '=', region).where('family', '=', family)
+      .executeTakeFirst();
+    return Number(row?.max ?? 0) + 1;
+  }
+
+  async insert(region: string, definition: TaskDefinition): Promise<void> {
+    const { family, revision, status, registeredAt, deregisteredAt, deleteRequestedAt, ...rest } = definition;
+    await this.db.insertInto('task_definitions').values({
+      region,
+      family: family!,
+      revision: revision!,
+      status: status ?? 'ACTIVE',
+      doc: toDoc({ family, revision, ...rest }),
+      registered_at: registeredAt!.getTime(),
+      deregistered_at: deregisteredAt?.getTime() ?? null,
+      delete_requested_at: deleteRequestedAt?.getTime() ?? null,
+    }).execute();
+  }
+
+  async get(region: string, family: string, revision: number): Promise<TaskDefinition | undefined> {
+    const row = await this.db.selectFrom('task_definitions').selectAll()
+      .where('region', '=', region).where('family', '=', family).where('revision', '=', revision)
+      .executeTakeFirst();
+    return row && toDefinition(row);
+  }
+
+  async latestActive(region: string, family: string): Promise<TaskDefinition | undefined> {
+    const row = await this.db.selectFrom('task_definitions').selectAll()
+      .where('region', '=', region).where('family', '=', family).where('status', '=', 'ACTIVE')
+      .orderBy('revision', 'desc').limit(1)
+      .executeTakeFirst();
+    return row && toDefinition(row);
+  }
+
+  async setStatus(region: string, family: string, revision: number, status: TaskDefinitionStatus, at: number): Promise<void> {
+    const stamp = status === 'INACTIVE' ? { deregistered_at: at } : status === 'DELETE_IN_PROGRESS' ? { delete_requested_at: at } : {};
+    await this.db.updateTable('task_definitions').set({ status, ...stamp })
+      .where('region', '=', region).where('family', '=', family).where('revision', '=', revision)
+      .execute();
+  }
+
+  /** Revisions ordered by family then revision (both reversed when descending). */
+  async list(region: string, q: TaskDefinitionListQuery): Promise<{ family: string; revision: number }[]> {
+    const dir = q.descending ? 'desc' : 'asc';
+    let query = this.db.selectFrom('task_definitions').select(['family', 'revision'])
+      .where('region', '=', region).where('status', '=', q.status);
+    if (q.family !== undefined) query = query.where('family', '=', q.family);
+    if (q.after) {
+      const { family, revision } = q.after;
+      query = query.where((eb) => q.descending
+        ? eb.or([eb('family', '<', family), eb.and([eb('family', '=', family), eb('revision', '<', revision)])])
+        : eb.or([eb('family', '>', family), eb.and([eb('family', '=', family), eb('revision', '>', revision)])]));
+    }
+    return query.orderBy('family', dir).orderBy('revision', dir).limit(q.limit).execute();
+  }
+
+  /**
+   * Family names: ACTIVE ones have an ACTIVE revision, INACTIVE ones have none; families whose
+   * every revision is being deleted are gone.
+   */
+  async families(region: string, q: FamilyListQuery): Promise<string[]> {
+    let query = this.db.selectFrom('task_definitions').select('family')
+      .where('region', '=', region).where('status', '!=', 'DELETE_IN_PROGRESS');
+    // Family names are ASCII letters, digits, '-' and '_', all below '\x7f': a range is a prefix match.
+    if (q.prefix) query = query.where('family', '>=', q.prefix).where('family', '<', `${q.prefix}\x7f`);
+    if (q.after !== undefined) query = query.where('family', '>', q.after);
+    const active = sql<number>`sum(case when status = 'ACTIVE' then 1 else 0 end)`;
+    let grouped = query.groupBy('family');
+    if (q.status === 'ACTIVE') grouped = grouped.having(active, '>', 0);
+    if (q.status === 'INACTIVE') grouped = grouped.having(active, '=', 0);
+    const rows = await grouped.orderBy('family').limit(q.limit).execute();
+    return rows.map((r) => r.family);
+  }
+}
+
+function toDefinition(row: TaskDefinitionsTable): TaskDefinition {
+  const definition: TaskDefinition = { ...fromDoc<TaskDefinition>(row.doc), status: row.status as TaskDefinitionStatus };
+  definition.registeredAt = new Date(Number(row.registered_at));
+  if (row.deregistered_at !== null) definition.deregisteredAt = new Date(Number(row.deregistered_at));
+  if (row.delete_requested_at !== null) definition.deleteRequestedAt = new Date(Number(row.delete_requested_at));
+  return definition;
+}
