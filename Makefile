@@ -14,6 +14,7 @@ up: build
 	./bin/berth up
 
 test: build
+	bash scripts/test-deps.sh
 	npx tsc -p tsconfig.json
 	bash scripts/test.sh
 

@@ -1,61 +1,55 @@
-import type { Clock } from '../kit/clock.js';
 import { isServiceError, ServiceError } from '../kit/errors.js';
 import type { IdGen } from '../kit/id-gen.js';
 import { conformInput } from './input-shape.js';
-import type { AwsService } from './operation.js';
-import { decodeJsonInput, encodeJsonError, encodeJsonOutput, type WireResponse } from './protocols/aws-json.js';
+import type { AwsService, RequestContext } from './operation.js';
+import type { WireProtocol, WireResponse } from './protocols/wire-protocol.js';
 import type { IncomingSignedRequest, SigV4Verifier } from './sigv4.js';
 
 export interface DispatcherOptions {
   services: readonly AwsService[];
+  protocols: readonly WireProtocol[];
   verifier: SigV4Verifier;
   accountId: string;
   idGen: IdGen;
-  clock: Clock;
   onServerError(error: unknown, requestId: string): void;
 }
 
 /**
- * Routes an AWS API request to its service and operation (DESIGN.md: by X-Amz-Target for the JSON
- * protocols), verifies its signature, conforms its input to the model and encodes the outcome in the
- * protocol's own shapes. Everything AWS-wire lives here; services see plain inputs and a Scope.
+ * Runs one AWS API request: the first protocol that recognises it routes it to a service and an
+ * operation; the signature is verified, the input conformed to the model, the handler called, and
+ * the outcome encoded in that protocol's shapes. Everything AWS-wire lives in api/; services see
+ * plain inputs and a Scope.
  */
 export class AwsDispatcher {
-  readonly #byTargetPrefix: Map<string, AwsService>;
-  readonly #options: DispatcherOptions;
+  constructor(private readonly options: DispatcherOptions) {}
 
-  constructor(options: DispatcherOptions) {
-    this.#options = options;
-    this.#byTargetPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
+  /** The protocol that recognises this request, if any (so the HTTP layer hands it here). */
+  protocolFor(req: IncomingSignedRequest): WireProtocol | undefined {
+    return this.options.protocols.find((p) => p.route(req, this.options.services) !== undefined);
   }
 
-  /** True when the request names one of our JSON services (so the HTTP layer hands it here). */
-  accepts(headers: IncomingSignedRequest['headers']): boolean {
-    return typeof headers['x-amz-target'] === 'string';
-  }
-
-  async dispatch(req: IncomingSignedRequest): Promise<WireResponse> {
-    const requestId = this.#options.idGen.uuid();
-    const target = String(req.headers['x-amz-target']);
-    const dot = target.indexOf('.');
-    const service = this.#byTargetPrefix.get(target.slice(0, dot));
-    const version = service?.protocol === 'awsJson1_0' ? '1.0' : '1.1';
-    const respond = (res: WireResponse) => ({ ...res, headers: { ...res.headers, 'x-amzn-requestid': requestId } });
+  async dispatch(protocol: WireProtocol, req: IncomingSignedRequest): Promise<WireResponse> {
+    const requestId = this.options.idGen.uuid();
+    const routed = protocol.route(req, this.options.services);
+    const service = routed?.service;
+    let response: WireResponse;
     try {
-      const operation = dot > 0 ? service?.operations.get(target.slice(dot + 1)) : undefined;
-      if (!service || !operation) throw new ServiceError('UnknownOperationException', `Unknown operation ${target}`);
-      const identity = await this.#options.verifier.verify(req);
-      const input = conformInput(operation.schema[4], decodeJsonInput(req.body), service.validationErrorCode);
-      const ctx = {
-        scope: { region: identity.region, accountId: this.#options.accountId },
+      const operation = service?.operations.get(routed?.operation ?? '');
+      if (!service || !operation) throw new ServiceError('UnknownOperationException', `Unknown operation ${routed?.operation ?? ''}`);
+      const identity = await this.options.verifier.verify(req);
+      const input = conformInput(operation.schema[4], protocol.decodeInput(req), service.validationErrorCode);
+      const ctx: RequestContext = {
+        scope: { region: identity.region, accountId: this.options.accountId },
         requestId,
-        principalArn: `arn:aws:iam::${this.#options.accountId}:root`,
+        principalArn: `arn:aws:iam::${this.options.accountId}:root`,
       };
-      return respond(encodeJsonOutput(version, await operation.handle(input as never, ctx)));
+      response = protocol.encodeOutput(service, routed!.operation, await operation.handle(input as never, ctx));
     } catch (error) {
-      if (isServiceError(error)) return respond(encodeJsonError(version, error));
-      this.#options.onServerError(error, requestId);
-      return respond(encodeJsonError(version, new ServiceError('ServerException', 'An internal error occurred.', { fault: 'server' })));
+      if (!isServiceError(error)) this.options.onServerError(error, requestId);
+      const wireError = isServiceError(error) ? error : new ServiceError('ServerException', 'An internal error occurred.', { fault: 'server' });
+      response = protocol.encodeError(service, wireError);
     }
+    response.headers['x-amzn-requestid'] = requestId;
+    return response;
   }
 }

@@ -33,13 +33,17 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
   if (path === '/_berth/health' && (req.method === 'GET' || req.method === 'HEAD')) {
     return send(res, 200, { 'content-type': 'application/json' }, '{"status":"ok"}');
   }
-  if (req.method === 'POST' && path === '/' && options.aws.accepts(req.headers)) {
+  if (req.method === 'POST' && path === '/') {
     const body = await readBody(req, res);
     if (!body) return;
-    const out = await options.aws.dispatch({ method: 'POST', url: req.url ?? '/', headers: req.headers, body });
-    return send(res, out.status, out.headers, out.body);
+    const signed = { method: 'POST', url: req.url ?? '/', headers: req.headers, body };
+    const protocol = options.aws.protocolFor(signed);
+    if (protocol) {
+      const out = await options.aws.dispatch(protocol, signed);
+      return send(res, out.status, out.headers, out.body);
+    }
   }
-  req.resume();
+  if (!req.readableEnded) req.resume();
   send(res, 404, { 'content-type': 'application/json' }, JSON.stringify({ __type: 'NotFound', message: `No route for ${req.method} ${path}` }));
 }
 

@@ -27,9 +27,10 @@ export const operation = <I, O>(schema: StaticOperationSchema, handle: Handler<I
 export interface AwsService {
   /** SigV4 signing name, e.g. `ecs`. */
   readonly signingName: string;
-  /** X-Amz-Target prefix for the awsJson protocols. */
-  readonly targetPrefix: string;
-  readonly protocol: 'awsJson1_1' | 'awsJson1_0';
+  /** X-Amz-Target prefix, for services spoken in awsJson. */
+  readonly targetPrefix?: string;
+  /** awsJson version: `1.1` (ECS, ECR, Logs…) or `1.0` (CloudWatch). */
+  readonly jsonVersion?: '1.0' | '1.1';
   readonly operations: ReadonlyMap<string, Operation>;
   /** The error a missing required member gets, e.g. ECS's InvalidParameterException. */
   readonly validationErrorCode: string;

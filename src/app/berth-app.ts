@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AwsDispatcher } from '../api/aws-dispatcher.js';
 import { ecsApi } from '../api/ecs/ecs-api.js';
 import { createHttpServer, listen } from '../api/http-server.js';
+import { awsJson } from '../api/protocols/aws-json.js';
 import { SigV4Verifier } from '../api/sigv4.js';
 import { type Clock, systemClock } from '../kit/clock.js';
 import { type IdGen, randomIdGen } from '../kit/id-gen.js';
@@ -11,7 +12,7 @@ import { AttributeService } from '../services/ecs/attribute-service.js';
 import { CapacityProviderService } from '../services/ecs/capacity-provider-service.js';
 import { ClusterService } from '../services/ecs/cluster-service.js';
 import { TagService } from '../services/ecs/tag-service.js';
-import { TaskDefinitionService, unableToDescribe } from '../services/ecs/task-definition-service.js';
+import { TaskDefinitionService } from '../services/ecs/task-definition-service.js';
 import { openSqlite } from '../store/sqlite.js';
 import { Stores } from '../store/stores.js';
 import type { BerthConfig } from './config.js';
@@ -44,18 +45,16 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   const taskDefinitions = new TaskDefinitionService(stores, clock);
   const tags = new TagService(stores);
   tags.register('cluster', async (scope, resource) => { await clusters.require(scope, resource.slice('cluster/'.length)); });
-  tags.register('task-definition', async (scope, resource) => {
-    if (!(await taskDefinitions.find(scope, resource.slice('task-definition/'.length)))) throw unableToDescribe();
-  });
+  tags.register('task-definition', async (scope, resource) => { await taskDefinitions.requireRevision(scope, resource.slice('task-definition/'.length)); });
   // Container instances arrive with the agent (issue 3); until then no attribute has a target.
   const attributes = new AttributeService(stores, clusters, async () => undefined);
 
   const aws = new AwsDispatcher({
     services: [ecsApi({ clusters, taskDefinitions, tags, accountSettings, attributes, capacityProviders: new CapacityProviderService() })],
+    protocols: [awsJson],
     verifier: new SigV4Verifier(new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]), clock),
     accountId: config.accountId,
     idGen,
-    clock,
     onServerError: (error, requestId) => log(`request ${requestId} failed: ${error instanceof Error ? error.stack : String(error)}`),
   });
   const server: Server = createHttpServer({ aws, onError: (error) => log(`http error: ${String(error)}`) });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startBerth } from '../app/berth-app.js';
+import { type RunningBerth, startBerth } from '../app/berth-app.js';
 import { CONFIG_OPTIONS, type ConfigOption, resolveConfig } from '../app/config.js';
 
 /** `berth up`: everything in one process, in the foreground, until SIGINT or SIGTERM. */
@@ -11,7 +11,19 @@ export function addUpCommand(program: Command): void {
   }
   up.action(async (flags: Record<string, string>) => {
     const config = resolveConfig(flags, process.env);
-    const berth = await startBerth(config);
+    // Handlers go in before anything starts: a signal that comes early still shuts down cleanly.
+    let berth: RunningBerth | undefined;
+    let stopSignal: string | undefined;
+    const stop = (signal: string) => {
+      if (stopSignal) return;
+      stopSignal = signal;
+      if (berth) void shutDown(berth, signal);
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+
+    berth = await startBerth(config);
+    if (stopSignal) return shutDown(berth, stopSignal);
     const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
     process.stdout.write([
       `berth ready on ${berth.url}`,
@@ -22,17 +34,16 @@ export function addUpCommand(program: Command): void {
       `export AWS_ENDPOINT_URL=${berth.url}`,
       '',
     ].join('\n'));
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      process.stderr.write(`berth: ${signal}, shutting down\n`);
-      berth.close().then(() => process.exit(0), (error: unknown) => {
-        process.stderr.write(`berth: shutdown failed: ${String(error)}\n`);
-        process.exit(1);
-      });
-    };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
   });
+}
+
+async function shutDown(berth: RunningBerth, signal: string): Promise<void> {
+  process.stderr.write(`berth: ${signal}, shutting down\n`);
+  try {
+    await berth.close();
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(`berth: shutdown failed: ${String(error)}\n`);
+    process.exit(1);
+  }
 }

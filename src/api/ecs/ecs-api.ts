@@ -55,7 +55,7 @@ export function ecsApi(s: EcsServices): AwsService {
   return {
     signingName: 'ecs',
     targetPrefix: 'AmazonEC2ContainerServiceV20141113',
-    protocol: 'awsJson1_1',
+    jsonVersion: '1.1',
     operations: new Map(Object.entries(operations)),
     validationErrorCode: 'InvalidParameterException',
   };

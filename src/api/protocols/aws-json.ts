@@ -1,41 +1,46 @@
 import { ServiceError } from '../../kit/errors.js';
+import type { AwsService } from '../operation.js';
+import type { IncomingSignedRequest } from '../sigv4.js';
+import type { WireProtocol, WireResponse } from './wire-protocol.js';
 
 /**
- * The awsJson1_0 / awsJson1_1 protocols: the input is a JSON object, the output a plain JSON object
- * (no wrapper), timestamps travel as epoch seconds, errors as `{"__type","message"}`.
+ * awsJson1_0 / awsJson1_1: `X-Amz-Target: <prefix>.<Operation>`, the input a JSON object, the output
+ * a plain JSON object (no wrapper), timestamps as epoch seconds, errors as `{"__type","message"}`.
+ * The version follows the service: CloudWatch speaks 1.0, ECS and most others 1.1.
  */
-export interface WireResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export const awsJson: WireProtocol = {
+  route(req, services) {
+    const target = req.headers['x-amz-target'];
+    if (typeof target !== 'string') return undefined;
+    const dot = target.indexOf('.');
+    const prefix = dot < 0 ? target : target.slice(0, dot);
+    return { service: services.find((s) => s.targetPrefix === prefix), operation: dot < 0 ? '' : target.slice(dot + 1) };
+  },
 
-export function decodeJsonInput(body: Buffer): unknown {
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new ServiceError('SerializationException', 'The request body is not valid JSON.');
-  }
-  return parsed;
-}
+  decodeInput(req: IncomingSignedRequest): unknown {
+    if (req.body.length === 0) return {};
+    try {
+      return JSON.parse(req.body.toString('utf8'));
+    } catch {
+      throw new ServiceError('SerializationException', 'The request body is not valid JSON.');
+    }
+  },
 
-export function encodeJsonOutput(version: '1.0' | '1.1', output: unknown): WireResponse {
-  return {
-    status: 200,
-    headers: { 'content-type': `application/x-amz-json-${version}` },
-    body: JSON.stringify(output ?? {}, epochSeconds),
-  };
-}
+  encodeOutput(service, _operation, output): WireResponse {
+    return { status: 200, headers: { 'content-type': contentType(service) }, body: JSON.stringify(output ?? {}, epochSeconds) };
+  },
 
-export function encodeJsonError(version: '1.0' | '1.1', error: ServiceError): WireResponse {
-  return {
-    status: error.httpStatus,
-    headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amzn-errortype': error.code },
-    body: JSON.stringify({ __type: error.code, message: error.message }),
-  };
-}
+  encodeError(service, error): WireResponse {
+    return {
+      status: error.httpStatus,
+      headers: { 'content-type': contentType(service), 'x-amzn-errortype': error.code },
+      body: JSON.stringify({ __type: error.code, message: error.message }),
+    };
+  },
+};
+
+const contentType = (service: AwsService | undefined) =>
+  `application/x-amz-json-${service?.jsonVersion ?? '1.1'}`;
 
 /** JSON.stringify replacer: Dates become epoch seconds (Date.toJSON has already run, so look at the holder). */
 function epochSeconds(this: Record<string, unknown>, key: string, value: unknown): unknown {

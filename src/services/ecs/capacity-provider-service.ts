@@ -13,7 +13,7 @@ export class CapacityProviderService {
       const found: CapacityProvider[] = [];
       const failures: Failure[] = [];
       for (const ref of input.capacityProviders) {
-        const name = isArn(ref) ? ecsResourceOf(scope, ref)?.replace(/^capacity-provider\//, '') : ref;
+        const name = capacityProviderNameOf(scope, ref);
         const provider = all.find((p) => p.name === name);
         if (provider) found.push(shape(provider));
         else failures.push({ arn: ref, reason: 'MISSING' });
@@ -26,4 +26,11 @@ export class CapacityProviderService {
     const page = toPage(rest, size, (p) => [p.name!], shape);
     return { capacityProviders: page.items, failures: [], ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
   }
+}
+
+/** The name a capacity provider is given by (a name, or an ARN of a capacity provider in this scope). */
+function capacityProviderNameOf(scope: Scope, ref: string): string | undefined {
+  if (!isArn(ref)) return ref;
+  const resource = ecsResourceOf(scope, ref);
+  return resource?.startsWith('capacity-provider/') ? resource.slice('capacity-provider/'.length) : undefined;
 }

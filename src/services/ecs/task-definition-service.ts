@@ -6,7 +6,7 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { ecsResourceOf, isArn, type Scope, taskDefinitionArn } from '../../domain/arn.js';
 import { validateTags } from '../../domain/ecs/tags.js';
-import { computeTaskDefinition, MAX_TASK_DEFINITION_BYTES, validateFamily } from '../../domain/ecs/task-definition.js';
+import { computeTaskDefinition, validateFamily } from '../../domain/ecs/task-definition.js';
 import { decodeToken, pageSize, toPage } from '../../domain/pagination.js';
 import type { Clock } from '../../kit/clock.js';
 import { ServiceError } from '../../kit/errors.js';
@@ -39,10 +39,6 @@ export class TaskDefinitionService {
 
   async register(scope: Scope, principalArn: string, input: RegisterTaskDefinitionRequest): Promise<RegisterTaskDefinitionResponse> {
     const family = validateFamily(input.family);
-    const { tags: _tags, ...definitionInput } = input;
-    if (Buffer.byteLength(JSON.stringify(definitionInput)) > MAX_TASK_DEFINITION_BYTES) {
-      throw new ServiceError('ClientException', `Task definition size exceeds the maximum of ${MAX_TASK_DEFINITION_BYTES} bytes.`);
-    }
     const tags = validateTags(input.tags);
     const registeredAt = new Date(this.clock.now());
     const taskDefinition = await this.stores.transaction(async (tx) => {
@@ -70,6 +66,13 @@ export class TaskDefinitionService {
     return parsed.revision === undefined
       ? this.stores.taskDefinitions.latestActive(scope.region, parsed.family)
       : this.stores.taskDefinitions.get(scope.region, parsed.family, parsed.revision);
+  }
+
+  /** One exact revision (`family:revision` or its ARN), or ECS's ClientException. */
+  async requireRevision(scope: Scope, ref: string): Promise<TaskDefinition> {
+    const definition = parseTaskDefinitionRef(scope, ref)?.revision === undefined ? undefined : await this.find(scope, ref);
+    if (!definition) throw unableToDescribe();
+    return definition;
   }
 
   async list(scope: Scope, input: ListTaskDefinitionsRequest): Promise<ListTaskDefinitionsResponse> {
