@@ -2,7 +2,7 @@ import { isServiceError, ServiceError } from '../kit/errors.js';
 import type { IdGen } from '../kit/id-gen.js';
 import { conformInput } from './input-shape.js';
 import type { AwsService, RequestContext } from './operation.js';
-import type { WireProtocol, WireResponse } from './protocols/wire-protocol.js';
+import type { Routed, WireProtocol, WireResponse } from './protocols/wire-protocol.js';
 import type { IncomingSignedRequest, SigV4Verifier } from './sigv4.js';
 
 export interface DispatcherOptions {
@@ -14,6 +14,11 @@ export interface DispatcherOptions {
   onServerError(error: unknown, requestId: string): void;
 }
 
+export interface Routing {
+  protocol: WireProtocol;
+  routed: Routed;
+}
+
 /**
  * Runs one AWS API request: the first protocol that recognises it routes it to a service and an
  * operation; the signature is verified, the input conformed to the model, the handler called, and
@@ -23,19 +28,22 @@ export interface DispatcherOptions {
 export class AwsDispatcher {
   constructor(private readonly options: DispatcherOptions) {}
 
-  /** The protocol that recognises this request, if any (so the HTTP layer hands it here). */
-  protocolFor(req: IncomingSignedRequest): WireProtocol | undefined {
-    return this.options.protocols.find((p) => p.route(req, this.options.services) !== undefined);
+  /** The first protocol that recognises this request, with where it routes (so the HTTP layer hands it here). */
+  route(req: IncomingSignedRequest): Routing | undefined {
+    for (const protocol of this.options.protocols) {
+      const routed = protocol.route(req, this.options.services);
+      if (routed) return { protocol, routed };
+    }
+    return undefined;
   }
 
-  async dispatch(protocol: WireProtocol, req: IncomingSignedRequest): Promise<WireResponse> {
+  async dispatch({ protocol, routed }: Routing, req: IncomingSignedRequest): Promise<WireResponse> {
     const requestId = this.options.idGen.uuid();
-    const routed = protocol.route(req, this.options.services);
-    const service = routed?.service;
+    const service = routed.service;
     let response: WireResponse;
     try {
-      const operation = service?.operations.get(routed?.operation ?? '');
-      if (!service || !operation) throw new ServiceError('UnknownOperationException', `Unknown operation ${routed?.operation ?? ''}`);
+      const operation = service?.operations.get(routed.operation);
+      if (!service || !operation) throw new ServiceError('UnknownOperationException', `Unknown operation ${routed.operation}`);
       const identity = await this.options.verifier.verify(req);
       const input = conformInput(operation.schema[4], protocol.decodeInput(req), service.validationErrorCode);
       const ctx: RequestContext = {
@@ -43,7 +51,7 @@ export class AwsDispatcher {
         requestId,
         principalArn: `arn:aws:iam::${this.options.accountId}:root`,
       };
-      response = protocol.encodeOutput(service, routed!.operation, await operation.handle(input as never, ctx));
+      response = protocol.encodeOutput(service, routed.operation, await operation.handle(input as never, ctx));
     } catch (error) {
       if (!isServiceError(error)) this.options.onServerError(error, requestId);
       const wireError = isServiceError(error) ? error : new ServiceError('ServerException', 'An internal error occurred.', { fault: 'server' });

@@ -37,9 +37,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
     const body = await readBody(req, res);
     if (!body) return;
     const signed = { method: 'POST', url: req.url ?? '/', headers: req.headers, body };
-    const protocol = options.aws.protocolFor(signed);
-    if (protocol) {
-      const out = await options.aws.dispatch(protocol, signed);
+    const routing = options.aws.route(signed);
+    if (routing) {
+      const out = await options.aws.dispatch(routing, signed);
       return send(res, out.status, out.headers, out.body);
     }
   }

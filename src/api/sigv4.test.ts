@@ -9,15 +9,18 @@ import { type IncomingSignedRequest, MAX_CLOCK_SKEW_MS, SigV4Verifier } from './
 const KEY = { accessKeyId: 'AKIATESTTESTTESTTEST', secretAccessKey: 'secret/+key' };
 
 /** A request signed by the AWS SDK's signer at `at`, as node:http would hand it to us. */
-async function signedRequest(at: Date, body = '{"a":1}', credentials = KEY, region = 'eu-west-1'): Promise<IncomingSignedRequest> {
+async function signedRequest(at: Date, body = '{"a":1}', credentials = KEY, region = 'eu-west-1', shape: { path?: string; query?: Record<string, string | string[]>; headers?: Record<string, string> } = {}): Promise<IncomingSignedRequest> {
   const signer = new SignatureV4({ credentials, region, service: 'ecs', sha256: Hash.bind(null, 'sha256'), applyChecksum: false });
   const request = await signer.sign(new HttpRequest({
-    method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4566, path: '/',
-    headers: { host: '127.0.0.1:4566', 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'X.Y' },
+    method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4566, path: shape.path ?? '/', query: shape.query ?? {},
+    headers: { host: '127.0.0.1:4566', 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'X.Y', ...shape.headers },
     body,
   }), { signingDate: at });
   const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  return { method: 'POST', url: '/', headers, body: Buffer.from(body) };
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(shape.query ?? {})) for (const one of [v].flat()) search.append(k, one);
+  const url = `${shape.path ?? '/'}${search.size > 0 ? `?${search.toString()}` : ''}`;
+  return { method: 'POST', url, headers, body: Buffer.from(body) };
 }
 
 describe('SigV4Verifier', () => {
@@ -26,6 +29,15 @@ describe('SigV4Verifier', () => {
 
   it('accepts what the SDK signer signed and reports the region and service it signed for', async () => {
     assert.deepEqual(await verifier().verify(await signedRequest(new Date(now))), { accessKeyId: KEY.accessKeyId, region: 'eu-west-1', service: 'ecs' });
+  });
+
+  it('agrees with the SDK signer on paths, repeated and escaped query parameters and folded header spaces', async () => {
+    const req = await signedRequest(new Date(now), '', KEY, 'us-east-1', {
+      path: '/service/GraniteServiceVersion20100801/operation/ListMetrics',
+      query: { b: '2', a: ['1', '0'], 'sp ace': 'x y/z*' },
+      headers: { 'x-amz-meta': '  two   spaces  ', 'smithy-protocol': 'rpc-v2-cbor' },
+    });
+    assert.equal((await verifier().verify(req)).region, 'us-east-1');
   });
 
   it('refuses a changed body', async () => {

@@ -39,7 +39,8 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }
     : loadOrCreateAccessKey(config.dataDir);
 
-  const stores = new Stores(await openSqlite(join(config.dataDir, 'berth.db')));
+  const sqlite = await openSqlite(join(config.dataDir, 'berth.db'));
+  const stores = new Stores(sqlite.db);
   const accountSettings = new AccountSettingService(stores);
   const clusters = new ClusterService(stores, accountSettings, clock);
   const taskDefinitions = new TaskDefinitionService(stores, clock);
@@ -69,7 +70,7 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await stores.close();
+      await sqlite.close();
     },
   };
 }

@@ -1,6 +1,10 @@
 import type { CapacityProviderStrategyItem, ClusterConfiguration, ClusterServiceConnectDefaults, ClusterSetting } from '@aws-sdk/client-ecs';
-import type { Db } from './sqlite.js';
 import { fromDoc, toDoc } from './json-doc.js';
+import { queryTemplate } from './query-template.js';
+import type { Db } from './sqlite.js';
+
+const selectOne = queryTemplate((db: Db, region: string, name: string) =>
+  db.selectFrom('clusters').selectAll().where('region', '=', region).where('name', '=', name));
 
 /** What Berth keeps of a cluster; counts and tags come from elsewhere when it is presented. */
 export interface ClusterRecord {
@@ -24,14 +28,17 @@ export class ClusterStore {
   constructor(private readonly db: Db) {}
 
   async get(region: string, name: string): Promise<ClusterRecord | undefined> {
-    const row = await this.db.selectFrom('clusters').selectAll().where('region', '=', region).where('name', '=', name).executeTakeFirst();
+    const [row] = await selectOne(this.db, region, name);
     return row && toRecord(row);
   }
 
   async getMany(region: string, names: readonly string[]): Promise<Map<string, ClusterRecord>> {
-    if (names.length === 0) return new Map();
-    const rows = await this.db.selectFrom('clusters').selectAll().where('region', '=', region).where('name', 'in', names).execute();
-    return new Map(rows.map((row) => [row.name, toRecord(row)]));
+    const found = new Map<string, ClusterRecord>();
+    for (const name of new Set(names)) {
+      const record = await this.get(region, name);
+      if (record) found.set(name, record);
+    }
+    return found;
   }
 
   /** ACTIVE clusters by name, after `afterName`, at most `limit`. */

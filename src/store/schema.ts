@@ -9,6 +9,7 @@ export interface Database {
   tags: TagsTable;
   account_settings: AccountSettingsTable;
   attributes: AttributesTable;
+  container_instances: ContainerInstancesTable;
 }
 
 export interface ClustersTable {
@@ -50,4 +51,18 @@ export interface AttributesTable {
   target_id: string;
   name: string;
   value: string | null;
+}
+
+export interface ContainerInstancesTable {
+  region: string;
+  cluster: string;
+  id: string;
+  ec2_instance_id: string;
+  status: string;
+  /** 1 for Berth-managed (Fargate) capacity, which users never see listed. */
+  managed: number;
+  registered_at: number;
+  last_seen_at: number;
+  version: number;
+  doc: string;
 }

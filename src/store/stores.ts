@@ -1,6 +1,7 @@
 import { AccountSettingStore } from './account-setting-store.js';
 import { AttributeStore } from './attribute-store.js';
 import { ClusterStore } from './cluster-store.js';
+import { ContainerInstanceStore } from './container-instance-store.js';
 import type { Db } from './sqlite.js';
 import { TagStore } from './tag-store.js';
 import { TaskDefinitionStore } from './task-definition-store.js';
@@ -15,6 +16,7 @@ export class Stores {
   readonly tags: TagStore;
   readonly accountSettings: AccountSettingStore;
   readonly attributes: AttributeStore;
+  readonly containerInstances: ContainerInstanceStore;
 
   constructor(private readonly db: Db) {
     this.clusters = new ClusterStore(db);
@@ -22,13 +24,10 @@ export class Stores {
     this.tags = new TagStore(db);
     this.accountSettings = new AccountSettingStore(db);
     this.attributes = new AttributeStore(db);
+    this.containerInstances = new ContainerInstanceStore(db);
   }
 
   transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => work(new Stores(trx)));
-  }
-
-  close(): Promise<void> {
-    return this.db.destroy();
   }
 }

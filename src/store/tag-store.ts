@@ -1,4 +1,8 @@
+import { queryTemplate } from './query-template.js';
 import type { Db } from './sqlite.js';
+
+const selectTags = queryTemplate((db: Db, resourceArn: string) =>
+  db.selectFrom('tags').select(['key', 'value']).where('resource_arn', '=', resourceArn).orderBy('key'));
 
 export interface TagRow {
   key: string;
@@ -10,7 +14,7 @@ export class TagStore {
   constructor(private readonly db: Db) {}
 
   async list(resourceArn: string): Promise<TagRow[]> {
-    return this.db.selectFrom('tags').select(['key', 'value']).where('resource_arn', '=', resourceArn).orderBy('key').execute();
+    return selectTags(this.db, resourceArn);
   }
 
   async put(resourceArn: string, tags: readonly TagRow[]): Promise<void> {

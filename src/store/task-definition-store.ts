@@ -1,6 +1,7 @@
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { sql } from 'kysely';
 import { fromDoc, toDoc } from './json-doc.js';
+import { queryTemplate } from './query-template.js';
 import type { Db } from './sqlite.js';
 import type { TaskDefinitionsTable } from './schema.js';
 
@@ -21,6 +22,20 @@ export interface FamilyListQuery {
   limit: number;
 }
 
+const maxRevision = queryTemplate((db: Db, region: string, family: string) =>
+  db.selectFrom('task_definitions').select((eb) => eb.fn.max('revision').as('max')).where('region', '=', region).where('family', '=', family));
+const insertOne = queryTemplate((db: Db, region: string, family: string, revision: number, status: string, doc: string,
+  registeredAt: number, deregisteredAt: number | null, deleteRequestedAt: number | null) =>
+  db.insertInto('task_definitions').values({
+    region, family, revision, status, doc,
+    registered_at: registeredAt, deregistered_at: deregisteredAt, delete_requested_at: deleteRequestedAt,
+  }));
+const selectOne = queryTemplate((db: Db, region: string, family: string, revision: number) =>
+  db.selectFrom('task_definitions').selectAll().where('region', '=', region).where('family', '=', family).where('revision', '=', revision));
+const selectLatestActive = queryTemplate((db: Db, region: string, family: string) =>
+  db.selectFrom('task_definitions').selectAll().where('region', '=', region).where('family', '=', family).where('status', '=', 'ACTIVE')
+    .orderBy('revision', 'desc').limit(1));
+
 /**
  * Task definition revisions. Rows are never removed, so a family's revision numbers are never
  * reused, even after DeleteTaskDefinitions (as ECS promises).
@@ -29,39 +44,23 @@ export class TaskDefinitionStore {
   constructor(private readonly db: Db) {}
 
   async nextRevision(region: string, family: string): Promise<number> {
-    const row = await this.db.selectFrom('task_definitions')
-      .select((eb) => eb.fn.max('revision').as('max'))
-      .where('region', '=', region).where('family', '=', family)
-      .executeTakeFirst();
+    const [row] = await maxRevision(this.db, region, family);
     return Number(row?.max ?? 0) + 1;
   }
 
   async insert(region: string, definition: TaskDefinition): Promise<void> {
     const { family, revision, status, registeredAt, deregisteredAt, deleteRequestedAt, ...rest } = definition;
-    await this.db.insertInto('task_definitions').values({
-      region,
-      family: family!,
-      revision: revision!,
-      status: status ?? 'ACTIVE',
-      doc: toDoc({ family, revision, ...rest }),
-      registered_at: registeredAt!.getTime(),
-      deregistered_at: deregisteredAt?.getTime() ?? null,
-      delete_requested_at: deleteRequestedAt?.getTime() ?? null,
-    }).execute();
+    await insertOne(this.db, region, family!, revision!, status ?? 'ACTIVE', toDoc({ family, revision, ...rest }),
+      registeredAt!.getTime(), deregisteredAt?.getTime() ?? null, deleteRequestedAt?.getTime() ?? null);
   }
 
   async get(region: string, family: string, revision: number): Promise<TaskDefinition | undefined> {
-    const row = await this.db.selectFrom('task_definitions').selectAll()
-      .where('region', '=', region).where('family', '=', family).where('revision', '=', revision)
-      .executeTakeFirst();
+    const [row] = await selectOne(this.db, region, family, revision);
     return row && toDefinition(row);
   }
 
   async latestActive(region: string, family: string): Promise<TaskDefinition | undefined> {
-    const row = await this.db.selectFrom('task_definitions').selectAll()
-      .where('region', '=', region).where('family', '=', family).where('status', '=', 'ACTIVE')
-      .orderBy('revision', 'desc').limit(1)
-      .executeTakeFirst();
+    const [row] = await selectLatestActive(this.db, region, family);
     return row && toDefinition(row);
   }
 

@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './001-initial.js';
+import { containerInstances } from './002-container-instances.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-container-instances': containerInstances,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# API throughput benchmark: Berth vs moto_server, SigV4-signed, driven by wrk (see bench/api-throughput.ts).
+# Needs a build (`make bench` does it first), wrk (installed here from Debian if missing) and moto_server on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "bench: installing wrk (Debian package)" >&2
+  apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+if ! command -v moto_server >/dev/null 2>&1; then
+  echo "bench: moto_server is not on PATH (pip install 'moto[server]')" >&2
+  exit 1
+fi
+if [ ! -f dist/cli/main.js ]; then
+  echo "bench: no build found, building" >&2
+  npx tsc -p tsconfig.build.json
+fi
+
+exec node --import tsx bench/api-throughput.ts "$@"
