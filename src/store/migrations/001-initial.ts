@@ -26,6 +26,13 @@ export const initial: Migration = {
       .addPrimaryKeyConstraint('task_definitions_pk', ['region', 'family', 'revision'])
       .execute();
     await db.schema
+      .createTable('task_definition_families')
+      .addColumn('region', 'text', (c) => c.notNull())
+      .addColumn('family', 'text', (c) => c.notNull())
+      .addColumn('last_revision', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('task_definition_families_pk', ['region', 'family'])
+      .execute();
+    await db.schema
       .createIndex('task_definitions_by_status')
       .on('task_definitions')
       .columns(['region', 'status', 'family', 'revision'])
@@ -60,7 +67,7 @@ export const initial: Migration = {
       .execute();
   },
   async down(db: Kysely<unknown>) {
-    for (const table of ['attributes', 'account_settings', 'tags', 'task_definitions', 'clusters']) {
+    for (const table of ['attributes', 'account_settings', 'tags', 'task_definition_families', 'task_definitions', 'clusters']) {
       await db.schema.dropTable(table).execute();
     }
   },
