@@ -6,11 +6,13 @@ import { createHttpServer, listen } from '../api/http-server.js';
 import { awsJson } from '../api/protocols/aws-json.js';
 import { SigV4Verifier } from '../api/sigv4.js';
 import { type Clock, systemClock } from '../kit/clock.js';
+import { ServiceError } from '../kit/errors.js';
 import { type IdGen, randomIdGen } from '../kit/id-gen.js';
 import { AccountSettingService } from '../services/ecs/account-setting-service.js';
 import { AttributeService } from '../services/ecs/attribute-service.js';
 import { CapacityProviderService } from '../services/ecs/capacity-provider-service.js';
 import { ClusterService } from '../services/ecs/cluster-service.js';
+import { ContainerInstanceService } from '../services/ecs/container-instance-service.js';
 import { TagService } from '../services/ecs/tag-service.js';
 import { TaskDefinitionService } from '../services/ecs/task-definition-service.js';
 import { openSqlite } from '../store/sqlite.js';
@@ -47,11 +49,15 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   const tags = new TagService(stores);
   tags.register('cluster', async (scope, resource) => { await clusters.require(scope, resource.slice('cluster/'.length)); });
   tags.register('task-definition', async (scope, resource) => { await taskDefinitions.requireRevision(scope, resource.slice('task-definition/'.length)); });
-  // Container instances arrive with the agent (issue 3); until then no attribute has a target.
-  const attributes = new AttributeService(stores, clusters, async () => undefined);
+  const containerInstances = new ContainerInstanceService(stores, clusters, clock, idGen);
+  tags.register('container-instance', async (scope, resource) => {
+    const [, cluster = '', id = ''] = resource.split('/');
+    if (!(await containerInstances.resolve(scope, cluster, id))) throw new ServiceError('ResourceNotFoundException', 'The specified resource wasn\'t found.');
+  });
+  const attributes = new AttributeService(stores, clusters, (scope, cluster, ref) => containerInstances.resolve(scope, cluster, ref));
 
   const aws = new AwsDispatcher({
-    services: [ecsApi({ clusters, taskDefinitions, tags, accountSettings, attributes, capacityProviders: new CapacityProviderService() })],
+    services: [ecsApi({ clusters, taskDefinitions, tags, accountSettings, attributes, capacityProviders: new CapacityProviderService(), containerInstances })],
     protocols: [awsJson],
     verifier: new SigV4Verifier(new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]), clock),
     accountId: config.accountId,

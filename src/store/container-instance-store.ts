@@ -1,5 +1,6 @@
 import type { Attribute, Resource, VersionInfo } from '@aws-sdk/client-ecs';
 import { fromDoc, toDoc } from './json-doc.js';
+import { queryTemplate } from './query-template.js';
 import type { ContainerInstancesTable } from './schema.js';
 import type { Db } from './sqlite.js';
 
@@ -29,6 +30,10 @@ export interface ContainerInstanceRecord {
   };
 }
 
+const countLive = queryTemplate((db: Db, region: string, cluster: string) =>
+  db.selectFrom('container_instances').select((eb) => eb.fn.countAll().as('n'))
+    .where('region', '=', region).where('cluster', '=', cluster).where('managed', '=', 0).where('status', 'in', ['ACTIVE', 'DRAINING']));
+
 export class ContainerInstanceStore {
   constructor(private readonly db: Db) {}
 
@@ -56,6 +61,12 @@ export class ContainerInstanceStore {
     query = query.orderBy('id');
     if (q.limit !== undefined) query = query.limit(q.limit);
     return (await query.execute()).map(toRecord);
+  }
+
+  /** Live (ACTIVE or DRAINING) instances users registered in a cluster; managed capacity is not theirs. */
+  async countLive(region: string, cluster: string): Promise<number> {
+    const row = await countLive(this.db, region, cluster);
+    return Number(row[0]?.n ?? 0);
   }
 
   async put(record: ContainerInstanceRecord): Promise<void> {

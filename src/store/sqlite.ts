@@ -28,9 +28,8 @@ export async function openSqlite(file: string): Promise<SqliteHandle> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  // The worker checkpoints every second; SQLite's own (which blocks the committing thread) is only
-  // a backstop for when writes never pause long enough for the worker to catch up.
-  if (!inMemory) sqlite.pragma('wal_autocheckpoint = 10000');
+  // The checkpoint worker does all checkpoints: SQLite's own would run inside a request's commit.
+  if (!inMemory) sqlite.pragma('wal_autocheckpoint = 0');
   sqlite.pragma('journal_size_limit = 67108864');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db);

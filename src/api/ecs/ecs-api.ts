@@ -3,6 +3,7 @@ import type { AccountSettingService } from '../../services/ecs/account-setting-s
 import type { AttributeService } from '../../services/ecs/attribute-service.js';
 import type { CapacityProviderService } from '../../services/ecs/capacity-provider-service.js';
 import type { ClusterService } from '../../services/ecs/cluster-service.js';
+import type { ContainerInstanceService } from '../../services/ecs/container-instance-service.js';
 import type { TagService } from '../../services/ecs/tag-service.js';
 import type { TaskDefinitionService } from '../../services/ecs/task-definition-service.js';
 import { type AwsService, operation as op, type Operation } from '../operation.js';
@@ -14,6 +15,7 @@ export interface EcsServices {
   accountSettings: AccountSettingService;
   attributes: AttributeService;
   capacityProviders: CapacityProviderService;
+  containerInstances: ContainerInstanceService;
 }
 
 /**
@@ -47,6 +49,12 @@ export function ecsApi(s: EcsServices): AwsService {
     PutAccountSettingDefault: op<ecs.PutAccountSettingDefaultRequest, ecs.PutAccountSettingDefaultResponse>(ecs.PutAccountSettingDefault$, (i, c) => s.accountSettings.putDefault(c.scope, i)),
     DeleteAccountSetting: op<ecs.DeleteAccountSettingRequest, ecs.DeleteAccountSettingResponse>(ecs.DeleteAccountSetting$, (i, c) => s.accountSettings.delete(c.scope, c.principalArn, i)),
     ListAccountSettings: op<ecs.ListAccountSettingsRequest, ecs.ListAccountSettingsResponse>(ecs.ListAccountSettings$, (i, c) => s.accountSettings.list(c.scope, c.principalArn, i)),
+
+    RegisterContainerInstance: op<ecs.RegisterContainerInstanceRequest, ecs.RegisterContainerInstanceResponse>(ecs.RegisterContainerInstance$, (i, c) => s.containerInstances.register(c.scope, i)),
+    DescribeContainerInstances: op<ecs.DescribeContainerInstancesRequest, ecs.DescribeContainerInstancesResponse>(ecs.DescribeContainerInstances$, (i, c) => s.containerInstances.describe(c.scope, i)),
+    ListContainerInstances: op<ecs.ListContainerInstancesRequest, ecs.ListContainerInstancesResponse>(ecs.ListContainerInstances$, (i, c) => s.containerInstances.list(c.scope, i)),
+    UpdateContainerInstancesState: op<ecs.UpdateContainerInstancesStateRequest, ecs.UpdateContainerInstancesStateResponse>(ecs.UpdateContainerInstancesState$, (i, c) => s.containerInstances.updateState(c.scope, i)),
+    DeregisterContainerInstance: op<ecs.DeregisterContainerInstanceRequest, ecs.DeregisterContainerInstanceResponse>(ecs.DeregisterContainerInstance$, (i, c) => s.containerInstances.deregister(c.scope, i)),
 
     PutAttributes: op<ecs.PutAttributesRequest, ecs.PutAttributesResponse>(ecs.PutAttributes$, (i, c) => s.attributes.put(c.scope, i)),
     DeleteAttributes: op<ecs.DeleteAttributesRequest, ecs.DeleteAttributesResponse>(ecs.DeleteAttributes$, (i, c) => s.attributes.delete(c.scope, i)),

@@ -133,12 +133,9 @@ export class ClusterService {
     return { cluster: await this.#present(scope, record, MUTATION_RESPONSE_FIELDS) };
   }
 
-  /**
-   * What a cluster holds. Until tasks, services and container instances exist (issues 3 and 4)
-   * every cluster is empty; those stores will be counted here.
-   */
-  async counts(_scope: Scope, _clusterName: string): Promise<ClusterCounts> {
-    return emptyCounts();
+  /** What a cluster holds. Tasks and services are counted here as they arrive (issues 3 and 4). */
+  async counts(scope: Scope, clusterName: string): Promise<ClusterCounts> {
+    return { ...emptyCounts(), registeredContainerInstancesCount: await this.stores.containerInstances.countLive(scope.region, clusterName) };
   }
 
   /** The ACTIVE cluster a request names, or ClusterNotFoundException. */
