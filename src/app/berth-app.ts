@@ -15,6 +15,7 @@ import { ClusterService } from '../services/ecs/cluster-service.js';
 import { ContainerInstanceService } from '../services/ecs/container-instance-service.js';
 import { TagService } from '../services/ecs/tag-service.js';
 import { TaskDefinitionService } from '../services/ecs/task-definition-service.js';
+import { TaskService } from '../services/ecs/task-service.js';
 import { openSqlite } from '../store/sqlite.js';
 import { Stores } from '../store/stores.js';
 import type { BerthConfig } from './config.js';
@@ -54,10 +55,16 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     const [, cluster = '', id = ''] = resource.split('/');
     if (!(await containerInstances.resolve(scope, cluster, id))) throw new ServiceError('ResourceNotFoundException', 'The specified resource wasn\'t found.');
   });
+  const tasks = new TaskService(stores, clusters, taskDefinitions, clock, idGen, { retentionMs: config.taskRetentionMs, random: Math.random });
+  tags.register('task', async (scope, resource) => {
+    const [, cluster = '', id = ''] = resource.split('/');
+    const { tasks: found } = await tasks.describe(scope, { cluster, tasks: [id] });
+    if (found?.length !== 1) throw new ServiceError('ResourceNotFoundException', 'The specified resource wasn\'t found.');
+  });
   const attributes = new AttributeService(stores, clusters, (scope, cluster, ref) => containerInstances.resolve(scope, cluster, ref));
 
   const aws = new AwsDispatcher({
-    services: [ecsApi({ clusters, taskDefinitions, tags, accountSettings, attributes, capacityProviders: new CapacityProviderService(), containerInstances })],
+    services: [ecsApi({ clusters, taskDefinitions, tags, accountSettings, attributes, capacityProviders: new CapacityProviderService(), containerInstances, tasks })],
     protocols: [awsJson],
     verifier: new SigV4Verifier(new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]), clock),
     accountId: config.accountId,

@@ -9,6 +9,10 @@ export interface BerthConfig {
   accessKeyId?: string;
   secretAccessKey?: string;
   accountId: string;
+  /** How long STOPPED tasks stay describable. */
+  taskRetentionMs: number;
+  /** Where the embedded agent publishes host ports. */
+  hostIp: string;
 }
 
 export interface ConfigOption {
@@ -25,11 +29,16 @@ export const CONFIG_OPTIONS = {
   accessKeyId: { flag: '--access-key-id <id>', env: 'BERTH_ACCESS_KEY_ID', description: 'access key id clients sign with (default: generated and kept in the data dir)' },
   secretAccessKey: { flag: '--secret-access-key <key>', env: 'BERTH_SECRET_ACCESS_KEY', description: 'secret access key clients sign with' },
   accountId: { flag: '--account-id <id>', env: 'BERTH_ACCOUNT_ID', description: 'AWS account id in ARNs', default: '000000000000' },
-} satisfies Record<keyof BerthConfig, ConfigOption>;
+  taskRetention: { flag: '--task-retention <minutes>', env: 'BERTH_TASK_RETENTION', description: 'minutes STOPPED tasks stay describable', default: '60' },
+  hostIp: { flag: '--host-ip <ip>', env: 'BERTH_HOST_IP', description: 'address task host ports are published on', default: '127.0.0.1' },
+} satisfies Record<string, ConfigOption>;
+
+/** Option names, as commander names the flags' values. */
+export type ConfigKey = keyof typeof CONFIG_OPTIONS;
 
 /** Flags win over environment variables, which win over defaults. Throws on values that cannot work. */
-export function resolveConfig(flags: Partial<Record<keyof BerthConfig, string>>, env: NodeJS.ProcessEnv): BerthConfig {
-  const pick = (key: keyof BerthConfig): string | undefined => flags[key] ?? env[CONFIG_OPTIONS[key].env] ?? (CONFIG_OPTIONS[key] as ConfigOption).default;
+export function resolveConfig(flags: Partial<Record<ConfigKey, string>>, env: NodeJS.ProcessEnv): BerthConfig {
+  const pick = (key: ConfigKey): string | undefined => flags[key] ?? env[CONFIG_OPTIONS[key].env] ?? (CONFIG_OPTIONS[key] as ConfigOption).default;
   const port = Number(pick('port'));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535, not ${pick('port')}`);
   const accountId = pick('accountId')!;
@@ -39,9 +48,13 @@ export function resolveConfig(flags: Partial<Record<keyof BerthConfig, string>>,
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
     throw new Error('--access-key-id and --secret-access-key go together: give both or neither');
   }
+  const retentionMinutes = Number(pick('taskRetention'));
+  if (!Number.isFinite(retentionMinutes) || retentionMinutes < 0) throw new Error(`--task-retention must be a number of minutes, not ${pick('taskRetention')}`);
   return {
     port,
     host: pick('host')!,
+    taskRetentionMs: retentionMinutes * 60_000,
+    hostIp: pick('hostIp')!,
     dataDir: resolve(pick('dataDir')!),
     accountId,
     ...(accessKeyId !== undefined && secretAccessKey !== undefined ? { accessKeyId, secretAccessKey } : {}),

@@ -29,6 +29,15 @@ export class AttributeStore {
     }
   }
 
+  /** The custom attributes of one target (a container instance ARN). */
+  async forTarget(region: string, cluster: string, targetId: string): Promise<AttributeRow[]> {
+    return this.db.selectFrom('attributes')
+      .select(['target_type as targetType', 'target_id as targetId', 'name', 'value'])
+      .where('region', '=', region).where('cluster', '=', cluster).where('target_id', '=', targetId)
+      .orderBy('name')
+      .execute();
+  }
+
   async countForTarget(region: string, cluster: string, targetType: string, targetId: string): Promise<number> {
     const row = await this.db.selectFrom('attributes').select((eb) => eb.fn.countAll().as('n'))
       .where('region', '=', region).where('cluster', '=', cluster)

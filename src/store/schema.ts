@@ -11,6 +11,7 @@ export interface Database {
   account_settings: AccountSettingsTable;
   attributes: AttributesTable;
   container_instances: ContainerInstancesTable;
+  tasks: TasksTable;
 }
 
 export interface ClustersTable {
@@ -71,6 +72,24 @@ export interface ContainerInstancesTable {
   managed: number;
   registered_at: number;
   last_seen_at: number;
+  version: number;
+  doc: string;
+}
+
+export interface TasksTable {
+  region: string;
+  cluster: string;
+  id: string;
+  /** The instance the task was placed on (managed capacity included); '' before placement. */
+  container_instance_id: string;
+  last_status: string;
+  desired_status: string;
+  launch_type: string;
+  task_group: string;
+  started_by: string;
+  family: string;
+  created_at: number;
+  stopped_at: number | null;
   version: number;
   doc: string;
 }

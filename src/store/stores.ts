@@ -5,6 +5,7 @@ import { ContainerInstanceStore } from './container-instance-store.js';
 import type { Db } from './sqlite.js';
 import { TagStore } from './tag-store.js';
 import { TaskDefinitionStore } from './task-definition-store.js';
+import { TaskStore } from './task-store.js';
 
 /**
  * Every resource store over one connection or transaction. Services take a Stores and run each
@@ -17,6 +18,7 @@ export class Stores {
   readonly accountSettings: AccountSettingStore;
   readonly attributes: AttributeStore;
   readonly containerInstances: ContainerInstanceStore;
+  readonly tasks: TaskStore;
 
   constructor(private readonly db: Db) {
     this.clusters = new ClusterStore(db);
@@ -25,6 +27,7 @@ export class Stores {
     this.accountSettings = new AccountSettingStore(db);
     this.attributes = new AttributeStore(db);
     this.containerInstances = new ContainerInstanceStore(db);
+    this.tasks = new TaskStore(db);
   }
 
   transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T> {

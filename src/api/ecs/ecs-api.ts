@@ -6,6 +6,7 @@ import type { ClusterService } from '../../services/ecs/cluster-service.js';
 import type { ContainerInstanceService } from '../../services/ecs/container-instance-service.js';
 import type { TagService } from '../../services/ecs/tag-service.js';
 import type { TaskDefinitionService } from '../../services/ecs/task-definition-service.js';
+import type { TaskService } from '../../services/ecs/task-service.js';
 import { type AwsService, operation as op, type Operation } from '../operation.js';
 
 export interface EcsServices {
@@ -16,6 +17,7 @@ export interface EcsServices {
   attributes: AttributeService;
   capacityProviders: CapacityProviderService;
   containerInstances: ContainerInstanceService;
+  tasks: TaskService;
 }
 
 /**
@@ -55,6 +57,11 @@ export function ecsApi(s: EcsServices): AwsService {
     ListContainerInstances: op<ecs.ListContainerInstancesRequest, ecs.ListContainerInstancesResponse>(ecs.ListContainerInstances$, (i, c) => s.containerInstances.list(c.scope, i)),
     UpdateContainerInstancesState: op<ecs.UpdateContainerInstancesStateRequest, ecs.UpdateContainerInstancesStateResponse>(ecs.UpdateContainerInstancesState$, (i, c) => s.containerInstances.updateState(c.scope, i)),
     DeregisterContainerInstance: op<ecs.DeregisterContainerInstanceRequest, ecs.DeregisterContainerInstanceResponse>(ecs.DeregisterContainerInstance$, (i, c) => s.containerInstances.deregister(c.scope, i)),
+
+    RunTask: op<ecs.RunTaskRequest, ecs.RunTaskResponse>(ecs.RunTask$, (i, c) => s.tasks.run(c.scope, i)),
+    StopTask: op<ecs.StopTaskRequest, ecs.StopTaskResponse>(ecs.StopTask$, (i, c) => s.tasks.stop(c.scope, i)),
+    DescribeTasks: op<ecs.DescribeTasksRequest, ecs.DescribeTasksResponse>(ecs.DescribeTasks$, (i, c) => s.tasks.describe(c.scope, i)),
+    ListTasks: op<ecs.ListTasksRequest, ecs.ListTasksResponse>(ecs.ListTasks$, (i, c) => s.tasks.list(c.scope, i)),
 
     PutAttributes: op<ecs.PutAttributesRequest, ecs.PutAttributesResponse>(ecs.PutAttributes$, (i, c) => s.attributes.put(c.scope, i)),
     DeleteAttributes: op<ecs.DeleteAttributesRequest, ecs.DeleteAttributesResponse>(ecs.DeleteAttributes$, (i, c) => s.attributes.delete(c.scope, i)),

@@ -133,9 +133,19 @@ export class ClusterService {
     return { cluster: await this.#present(scope, record, MUTATION_RESPONSE_FIELDS) };
   }
 
-  /** What a cluster holds. Tasks and services are counted here as they arrive (issues 3 and 4). */
+  /** What a cluster holds (services are counted here when they arrive, issue 4). */
   async counts(scope: Scope, clusterName: string): Promise<ClusterCounts> {
-    return { ...emptyCounts(), registeredContainerInstancesCount: await this.stores.containerInstances.countLive(scope.region, clusterName) };
+    const counts = emptyCounts();
+    counts.registeredContainerInstancesCount = await this.stores.containerInstances.countLive(scope.region, clusterName);
+    for (const { lastStatus, launchType, n } of await this.stores.tasks.countLive(scope.region, clusterName)) {
+      const running = lastStatus === 'RUNNING';
+      if (!running && !['PROVISIONING', 'PENDING', 'ACTIVATING'].includes(lastStatus)) continue;
+      if (running) counts.runningTasksCount += n;
+      else counts.pendingTasksCount += n;
+      const kind = launchType === 'FARGATE' ? 'Fargate' : launchType === 'EXTERNAL' ? 'External' : 'EC2';
+      counts.statistics[`${running ? 'running' : 'pending'}${kind}TasksCount`] += n;
+    }
+    return counts;
   }
 
   /** The ACTIVE cluster a request names, or ClusterNotFoundException. */

@@ -1,11 +1,10 @@
 import type {
-  Attribute, ContainerInstance, DeregisterContainerInstanceRequest, DeregisterContainerInstanceResponse,
+  Attribute, ContainerInstance, Resource, VersionInfo, DeregisterContainerInstanceRequest, DeregisterContainerInstanceResponse,
   DescribeContainerInstancesRequest, DescribeContainerInstancesResponse, Failure, ListContainerInstancesRequest,
   ListContainerInstancesResponse, RegisterContainerInstanceRequest, RegisterContainerInstanceResponse,
   UpdateContainerInstancesStateRequest, UpdateContainerInstancesStateResponse,
 } from '@aws-sdk/client-ecs';
 import { isArn, type Scope } from '../../domain/arn.js';
-import { MAX_ATTRIBUTES } from '../../domain/ecs/attributes.js';
 import {
   AGENT_QUIET_LIMIT_MS, containerInstanceArn, containerInstanceIdOf, ec2InstanceIdFromIdentity, presentContainerInstance,
   validateRegisteredResources,
@@ -20,6 +19,9 @@ import { parseExpression } from '../../scheduler/query-language.js';
 import type { ContainerInstanceRecord, ContainerInstanceStatus } from '../../store/container-instance-store.js';
 import type { Stores } from '../../store/stores.js';
 import type { ClusterService } from './cluster-service.js';
+
+/** Managed (Fargate) capacity belongs to no region or cluster. */
+export const MANAGED = '';
 
 /**
  * Container instances: the capacity agents register into a cluster. Tasks reserve from them once
@@ -61,6 +63,34 @@ export class ContainerInstanceService {
       await tx.tags.put(arn, tags);
     });
     return { containerInstance: await this.#present(scope, record, false) };
+  }
+
+  /**
+   * Registers Berth-managed capacity (what FARGATE tasks run on): no region or cluster of its own,
+   * never listed. The same host registering again gets its instance back. Returns the instance id.
+   */
+  async registerManaged(input: { ec2InstanceId: string; registeredResources: Resource[]; versionInfo: VersionInfo; attributes: Attribute[] }): Promise<string> {
+    const now = this.clock.now();
+    const previous = await this.stores.containerInstances.findLiveByEc2InstanceId(MANAGED, MANAGED, input.ec2InstanceId);
+    const id = previous?.id ?? this.idGen.hex(16);
+    await this.stores.containerInstances.put({
+      region: MANAGED,
+      cluster: MANAGED,
+      id,
+      ec2InstanceId: input.ec2InstanceId,
+      status: 'ACTIVE',
+      managed: true,
+      registeredAt: previous?.registeredAt ?? now,
+      lastSeenAt: now,
+      version: (previous?.version ?? 0) + 1,
+      body: { registeredResources: validateRegisteredResources(input.registeredResources), versionInfo: input.versionInfo, attributes: input.attributes },
+    });
+    return id;
+  }
+
+  /** An agent was heard from: its instance stays `agentConnected`. */
+  async heartbeat(region: string, cluster: string, id: string): Promise<void> {
+    await this.stores.containerInstances.touch(region, cluster, id, this.clock.now());
   }
 
   async describe(scope: Scope, input: DescribeContainerInstancesRequest): Promise<DescribeContainerInstancesResponse> {
@@ -166,12 +196,8 @@ export class ContainerInstanceService {
 
   async #customAttributes(scope: Scope, record: ContainerInstanceRecord): Promise<Attribute[]> {
     const arn = containerInstanceArn(scope, record.cluster, record.id);
-    // Rows come ordered by (target, name) and names are never empty, so starting after (arn, '') yields
-    // this instance's rows first; it has at most MAX_ATTRIBUTES, whatever the rest of the cluster holds.
-    const rows = await this.stores.attributes.list(scope.region, record.cluster, {
-      targetType: 'container-instance', after: [arn, ''], limit: MAX_ATTRIBUTES + 1,
-    });
-    return rows.filter((r) => r.targetId === arn).map((r) => ({ name: r.name, ...(r.value === null ? {} : { value: r.value }) }));
+    const rows = await this.stores.attributes.forTarget(scope.region, record.cluster, arn);
+    return rows.map((r) => ({ name: r.name, ...(r.value === null ? {} : { value: r.value }) }));
   }
 
   async #present(scope: Scope, record: ContainerInstanceRecord, withTags: boolean): Promise<ContainerInstance> {
