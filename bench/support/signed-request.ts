@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { buildEcsRequest } from '../../test/support/signed-fetch.js';
 
 export interface Credentials {
   accessKeyId: string;
@@ -26,30 +24,19 @@ const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113';
  * server's clock-skew window (15 min).
  */
 export async function signEcsRequest(url: string, operation: string, input: unknown, credentials: Credentials, region = 'us-east-1'): Promise<SignedRequest> {
-  const { hostname, port } = new URL(url);
   const body = JSON.stringify(input);
   const target = `${TARGET_PREFIX}.${operation}`;
-  const request = new HttpRequest({
-    method: 'POST',
-    protocol: 'http:',
-    hostname,
-    port: Number(port),
-    path: '/',
-    headers: {
-      host: `${hostname}:${port}`,
-      'content-type': 'application/x-amz-json-1.1',
-      'content-length': String(Buffer.byteLength(body)),
-      'x-amz-target': target,
+  const signed = await buildEcsRequest(url, operation, body, {
+    credentials,
+    region,
+    extraHeaders: {
       'x-amz-user-agent': 'aws-sdk-js/3.1163.0',
       'user-agent': 'aws-sdk-js/3.1163.0 ua/2.1 lang/js md/nodejs#20 api/ecs#3.1163.0 berth-bench',
       'amz-sdk-invocation-id': randomUUID(),
       'amz-sdk-request': 'attempt=1; max=3',
       'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
     },
-    body,
   });
-  const signer = new SignatureV4({ credentials, region, service: 'ecs', sha256: Hash.bind(null, 'sha256'), applyChecksum: false });
-  const signed = await signer.sign(request, { signingDate: new Date() });
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(signed.headers)) {
     if (name === 'host') headers.Host = value;
