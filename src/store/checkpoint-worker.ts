@@ -8,7 +8,7 @@ import SqliteDatabase from 'better-sqlite3';
  * never waits for the writer; only when writes have not paused for long enough to let the WAL start
  * over (it has grown past MAX_WAL_BYTES) does it make the writer wait for one restarting checkpoint.
  */
-const MAX_WAL_BYTES = 256 * 1024 * 1024;
+const MAX_WAL_BYTES = 1024 * 1024 * 1024;
 const { file, intervalMs } = workerData as { file: string; intervalMs: number };
 const db = new SqliteDatabase(file);
 db.pragma('busy_timeout = 5000');

@@ -61,6 +61,12 @@ const selectOne = queryTemplate((db: Db, region: string, cluster: string, id: st
 const selectLiveOnInstance = queryTemplate((db: Db, instanceId: string) =>
   db.selectFrom('tasks').selectAll().where('container_instance_id', '=', instanceId).where('last_status', '!=', 'STOPPED'));
 
+const countLive = queryTemplate((db: Db, region: string, cluster: string) =>
+  db.selectFrom('tasks')
+    .select(['last_status as lastStatus', 'launch_type as launchType', (eb) => eb.fn.countAll().as('n')])
+    .where('region', '=', region).where('cluster', '=', cluster).where('last_status', '!=', 'STOPPED')
+    .groupBy(['last_status', 'launch_type']));
+
 export interface TaskListQuery {
   desiredStatus: 'RUNNING' | 'STOPPED';
   family?: string | undefined;
@@ -97,11 +103,7 @@ export class TaskStore {
 
   /** Counts by lastStatus of the tasks in a cluster that are not STOPPED. */
   async countLive(region: string, cluster: string): Promise<{ lastStatus: string; launchType: string; n: number }[]> {
-    const rows = await this.db.selectFrom('tasks')
-      .select(['last_status as lastStatus', 'launch_type as launchType', (eb) => eb.fn.countAll().as('n')])
-      .where('region', '=', region).where('cluster', '=', cluster).where('last_status', '!=', 'STOPPED')
-      .groupBy(['last_status', 'launch_type'])
-      .execute();
+    const rows = await countLive(this.db, region, cluster);
     return rows.map((r) => ({ lastStatus: r.lastStatus, launchType: r.launchType, n: Number(r.n) }));
   }
 
