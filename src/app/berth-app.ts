@@ -6,6 +6,8 @@ import { createHttpServer, listen } from '../api/http-server.js';
 import { awsJson } from '../api/protocols/aws-json.js';
 import { SigV4Verifier } from '../api/sigv4.js';
 import { type Clock, systemClock } from '../kit/clock.js';
+import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { ServiceError } from '../kit/errors.js';
 import { type IdGen, randomIdGen } from '../kit/id-gen.js';
 import { AccountSettingService } from '../services/ecs/account-setting-service.js';
@@ -20,6 +22,7 @@ import { openSqlite } from '../store/sqlite.js';
 import { Stores } from '../store/stores.js';
 import type { BerthConfig } from './config.js';
 import { type AccessKey, loadOrCreateAccessKey } from './credentials.js';
+import { startEmbeddedAgent } from './embedded-agent.js';
 
 export interface RunningBerth {
   url: string;
@@ -30,6 +33,8 @@ export interface RunningBerth {
 export interface BerthDeps {
   clock?: Clock;
   idGen?: IdGen;
+  /** The container runtime the embedded agent drives: Docker by default, null for none. */
+  runtime?: ContainerRuntime | null;
   log?: (line: string) => void;
 }
 
@@ -71,6 +76,17 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     idGen,
     onServerError: (error, requestId) => log(`request ${requestId} failed: ${error instanceof Error ? error.stack : String(error)}`),
   });
+  const agent = deps.runtime === null ? undefined : await startEmbeddedAgent({
+    runtime: deps.runtime ?? new DockerRuntime(),
+    tasks,
+    containerInstances,
+    hostIp: config.hostIp,
+    identity: config.dataDir,
+    log,
+  });
+  const purge = setInterval(() => { tasks.purgeExpired().catch((error: unknown) => log(`task purge failed: ${String(error)}`)); }, 60_000);
+  purge.unref();
+
   const server: Server = createHttpServer({ aws, onError: (error) => log(`http error: ${String(error)}`) });
   const address = await listen(server, config.port, config.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -79,6 +95,8 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     url: `http://${host}:${address.port}`,
     accessKey,
     async close() {
+      clearInterval(purge);
+      await agent?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

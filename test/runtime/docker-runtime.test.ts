@@ -5,43 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { runtimeConformance } from '../../src/runtime/container-runtime.case.js';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
+import { dockerSkipReason, httpGet, TEST_IMAGE } from '../support/docker.js';
 import { eventually } from '../support/eventually.js';
 import { startEmptyRegistry } from './stub-registry.js';
 
-const IMAGE = 'berth-test/busybox:latest';
+const IMAGE = TEST_IMAGE;
 
-async function whyNoDocker(): Promise<string | false> {
-  const runtime = new DockerRuntime();
-  try {
-    await runtime.info({ signal: AbortSignal.timeout(5_000) });
-    if (!(await runtime.hasImage(IMAGE))) return `image ${IMAGE} is missing (run scripts/test-image.sh)`;
-    return false;
-  } catch (error) {
-    return `no Docker engine answers (${(error as Error).message}); run scripts/docker-setup.sh`;
-  } finally {
-    await runtime.close();
-  }
-}
 
-const skip = await whyNoDocker();
-if (skip && process.env.BERTH_REQUIRE_DOCKER === '1') throw new Error(`BERTH_REQUIRE_DOCKER=1 but ${skip}`);
+const skip = await dockerSkipReason();
 
-/** One HTTP/1.0 GET over a raw TCP socket; resolves to the status line. */
-function httpGet(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
-    let data = '';
-    socket.setTimeout(5_000, () => socket.destroy(new Error(`no answer from ${host}:${port}`)));
-    socket.on('connect', () => socket.write('GET / HTTP/1.0\r\n\r\n'));
-    socket.on('data', (d: Buffer) => { data += d.toString(); });
-    socket.on('error', reject);
-    socket.on('close', () => resolve(data.split('\r\n')[0] ?? ''));
-  });
-}
 
 const run = `${process.pid}-${randomBytes(3).toString('hex')}`;
 let registry: Awaited<ReturnType<typeof startEmptyRegistry>> | undefined;

@@ -1,0 +1,37 @@
+/**
+ * A `TaskEngine` on `FakeContainerRuntime` and `FakeClock`, with every report and runtime call
+ * recorded: the unit tests' harness. Not used by the agent.
+ */
+import assert from 'node:assert/strict';
+import { FakeClock } from '../kit/clock.js';
+import { FakeContainerRuntime } from '../runtime/fake-runtime.js';
+import { recording, ReportLog } from './agent-fixtures.js';
+import type { TaskAssignment } from './task-contract.js';
+import { TaskEngine } from './task-engine.js';
+
+const IMAGE = 'berth-test/busybox:latest';
+
+export function fakeEngineHarness(options: { images?: string[]; registry?: string[] } = {}) {
+  const clock = new FakeClock();
+  const fake = new FakeContainerRuntime({ clock, images: options.images ?? [IMAGE], registry: options.registry ?? [] });
+  const { runtime, calls } = recording(fake);
+  const reports = new ReportLog();
+  const engines: TaskEngine[] = [];
+  const newEngine = () => {
+    const engine = new TaskEngine({ runtime, clock, cluster: 'default', onReport: reports.onReport, labels: { 'berth.agent': 'a1' } });
+    engines.push(engine);
+    return engine;
+  };
+  const engine = newEngine();
+  /** The runtime id of a task's container, from the latest report. */
+  const idOf = (a: TaskAssignment, name: string): string => {
+    const id = reports.container(a.taskArn, name).runtimeId;
+    assert.ok(id, `container ${name} of ${a.taskArn} should have a runtime id`);
+    return id;
+  };
+  const called = (method: string) => calls.filter((c) => c.method === method);
+  const close = async () => {
+    for (const e of engines) await e.close();
+  };
+  return { clock, fake, runtime, calls, called, reports, engine, newEngine, idOf, close };
+}
