@@ -11,6 +11,7 @@ build: install
 	npx tsc -p tsconfig.build.json
 
 up: build
+	bash scripts/docker-setup.sh || echo "note: no Docker engine; Berth serves the API, but tasks cannot run" >&2
 	./bin/berth up
 
 test: build

@@ -18,4 +18,5 @@ if [ ! -f dist/cli/main.js ]; then
   npx tsc -p tsconfig.build.json
 fi
 
-exec node --import tsx bench/api-throughput.ts "$@"
+node --import tsx bench/api-throughput.ts "$@"
+node --import tsx bench/placement-throughput.ts
