@@ -4,7 +4,7 @@
  */
 import type { ContainerDefinition, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
-import type { TaskAssignment, TaskReport } from './task-contract.js';
+import type { TaskAssignment, TaskReport } from '../domain/ecs/task-contract.js';
 
 let nextTask = 1;
 

@@ -5,7 +5,7 @@
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import type { ContainerState } from '../runtime/container-runtime.js';
 import { toWireHealth } from './health.js';
-import type { ContainerReport } from './task-contract.js';
+import type { ContainerReport } from '../domain/ecs/task-contract.js';
 import { recordExit, type ManagedContainer } from './task-state.js';
 
 export interface ObservationContext {

@@ -6,7 +6,7 @@
 import type { ContainerDefinition, HealthCheck, TaskDefinition, TaskOverride, Volume } from '@aws-sdk/client-ecs';
 import type { ContainerSpec, HealthCheckSpec, MountSpec, NetworkMode, PortBinding } from '../runtime/container-runtime.js';
 import { runtimeContainerName } from './labels.js';
-import type { HostPortAssignment } from './task-contract.js';
+import type { HostPortAssignment } from '../domain/ecs/task-contract.js';
 
 const MIB = 1024 * 1024;
 /** Docker's least CPU weight; ECS sends 2 for cpu 0, 1 or unset (agent `minimumCPUShare`). */

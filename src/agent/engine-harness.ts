@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../kit/clock.js';
 import { FakeContainerRuntime } from '../runtime/fake-runtime.js';
 import { recording, ReportLog } from './agent-fixtures.js';
-import type { TaskAssignment } from './task-contract.js';
+import type { TaskAssignment } from '../domain/ecs/task-contract.js';
 import { TaskEngine } from './task-engine.js';
 
 const IMAGE = 'berth-test/busybox:latest';

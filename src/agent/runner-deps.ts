@@ -2,7 +2,7 @@
 import type { Clock } from '../kit/clock.js';
 import type { ContainerRuntime, RuntimeEvent } from '../runtime/container-runtime.js';
 import type { AgentLogger } from './agent-logger.js';
-import type { TaskAssignment, TaskReport } from './task-contract.js';
+import type { TaskAssignment, TaskReport } from '../domain/ecs/task-contract.js';
 
 export interface RunnerDeps {
   readonly runtime: ContainerRuntime;

@@ -3,7 +3,7 @@
  * ever move forward through NONE < PULLED < CREATED < RUNNING < STOPPED. The wire knows only
  * PENDING, RUNNING and STOPPED; `toWireStatus` is the one mapping between the two.
  */
-import type { AgentContainerStatus } from './task-contract.js';
+import type { AgentContainerStatus } from '../domain/ecs/task-contract.js';
 
 export const KNOWN_STATUSES = ['NONE', 'PULLED', 'CREATED', 'RUNNING', 'STOPPED'] as const;
 

@@ -15,7 +15,7 @@ import { silentLogger, type AgentLogger } from './agent-logger.js';
 import { computeAgentLabels } from './labels.js';
 import { computeOrphanTarget, groupByTask, reapTask, type ReapTarget } from './restore.js';
 import type { RunnerDeps } from './runner-deps.js';
-import type { TaskAssignment, TaskReport } from './task-contract.js';
+import type { TaskAssignment, TaskReport } from '../domain/ecs/task-contract.js';
 import { TaskRunner } from './task-runner.js';
 import { createTaskState } from './task-state-builder.js';
 import { computeTaskReport } from './task-state.js';

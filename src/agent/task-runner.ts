@@ -12,7 +12,7 @@ import { Inbox } from './inbox.js';
 import type { ReapTarget } from './restore.js';
 import type { RunnerDeps, RunnerMessage } from './runner-deps.js';
 import { isAtLeast, statusRank, type KnownStatus } from './statuses.js';
-import type { TaskAssignment } from './task-contract.js';
+import type { TaskAssignment } from '../domain/ecs/task-contract.js';
 import { computeTaskReport, type AgentStopCode, type ManagedContainer, type TaskState } from './task-state.js';
 import { createTaskState } from './task-state-builder.js';
 import { TaskSteps } from './task-steps.js';

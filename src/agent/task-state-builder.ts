@@ -2,7 +2,7 @@
 import { computeEffectiveContainer } from './container-spec.js';
 import type { DependencyCondition } from './dependency-graph.js';
 import { taskIdOf, taskNetworkName } from './labels.js';
-import type { TaskAssignment } from './task-contract.js';
+import type { TaskAssignment } from '../domain/ecs/task-contract.js';
 import type { ManagedContainer, TaskState } from './task-state.js';
 
 export function createTaskState(assignment: TaskAssignment, defaultStopTimeoutSeconds: number): TaskState {

@@ -8,7 +8,7 @@ import type { Dependency, DependencyNode } from './dependency-graph.js';
 import { computeTaskHealth, toWireHealth, type WireHealth } from './health.js';
 import type { KnownStatus } from './statuses.js';
 import { toWireStatus } from './statuses.js';
-import type { ContainerReport, TaskAssignment, TaskReport } from './task-contract.js';
+import type { ContainerReport, TaskAssignment, TaskReport } from '../domain/ecs/task-contract.js';
 import { computeEniAttachment } from './task-network.js';
 
 /** ECS's container reason for an OOM kill (agent `dockerapi/errors.go`). */

@@ -1,58 +1,10 @@
-import type { Attachment, TaskOverride } from '@aws-sdk/client-ecs';
-import type { ContainerReport, HostPortAssignment } from '../agent/task-contract.js';
+import type { TaskRecord } from '../domain/ecs/task-record.js';
 import { fromDoc, toDoc } from './json-doc.js';
 import { queryTemplate } from './query-template.js';
 import type { TasksTable } from './schema.js';
 import type { Db } from './sqlite.js';
 
-/** What a task holds of an instance while it is not STOPPED (placement subtracts it). */
-export interface TaskReservation {
-  cpu: number;
-  memory: number;
-  /** Static host ports (reserved, as ECS counts them) and the dynamic ones placement handed out. */
-  ports: number[];
-  portsUdp: number[];
-  dynamicPorts: number[];
-  dynamicPortsUdp: number[];
-}
-
-/** A task as Berth keeps it; timestamps are epoch milliseconds. */
-export interface TaskRecord {
-  region: string;
-  cluster: string;
-  id: string;
-  containerInstanceId: string;
-  taskDefinitionArn: string;
-  family: string;
-  revision: number;
-  lastStatus: string;
-  desiredStatus: 'RUNNING' | 'STOPPED';
-  launchType: 'EC2' | 'FARGATE' | 'EXTERNAL';
-  group: string;
-  startedBy: string;
-  version: number;
-  createdAt: number;
-  pullStartedAt?: number;
-  pullStoppedAt?: number;
-  startedAt?: number;
-  stoppingAt?: number;
-  executionStoppedAt?: number;
-  stoppedAt?: number;
-  stopCode?: string;
-  stoppedReason?: string;
-  healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
-  /** Task-level size as ECS reports it (strings), from the definition or overrides. */
-  cpu?: string;
-  memory?: string;
-  overrides: TaskOverride;
-  hostPorts: HostPortAssignment[];
-  reservation: TaskReservation;
-  containers: ContainerReport[];
-  attachments: Attachment[];
-  platformVersion?: string;
-  capacityProviderName?: string;
-  availabilityZone?: string;
-}
+export type { TaskRecord, TaskReservation } from '../domain/ecs/task-record.js';
 
 type Body = Omit<TaskRecord, 'region' | 'cluster' | 'id' | 'containerInstanceId' | 'lastStatus' | 'desiredStatus' | 'launchType' | 'group' | 'startedBy' | 'family' | 'createdAt' | 'stoppedAt' | 'version'>;
 

@@ -1,6 +1,6 @@
 import type { Container, ContainerDefinition, Task, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
-import type { ContainerReport, TaskReport } from '../../agent/task-contract.js';
-import type { TaskRecord } from '../../store/task-store.js';
+import type { ContainerReport, TaskReport } from './task-contract.js';
+import type { TaskRecord } from './task-record.js';
 import { ecsArn, type Scope } from '../arn.js';
 
 /** ECS task facts that are not a task's own: ids, sizes, the lastStatus the control plane shows. */

@@ -2,7 +2,7 @@ import type {
   DescribeTasksRequest, DescribeTasksResponse, Failure, ListTasksRequest, ListTasksResponse, RunTaskRequest,
   RunTaskResponse, StopTaskRequest, StopTaskResponse, Task,
 } from '@aws-sdk/client-ecs';
-import type { TaskAssignment, TaskReport } from '../../agent/task-contract.js';
+import type { TaskAssignment, TaskReport } from '../../domain/ecs/task-contract.js';
 import { clusterArn, ecsResourceOf, isArn, parseArn, type Scope } from '../../domain/arn.js';
 import { containerInstanceArn, containerInstanceIdOf } from '../../domain/ecs/container-instance.js';
 import { validateTags } from '../../domain/ecs/tags.js';
