@@ -1,12 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AGENT_PATH_PREFIX } from './agent-endpoint.js';
 import type { AwsDispatcher } from './aws-dispatcher.js';
+import type { WireResponse } from './protocols/wire-protocol.js';
+import type { IncomingSignedRequest } from './sigv4.js';
 
 /** AWS accepts request bodies up to this size on these APIs; larger ones get 413 without being read. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpServerOptions {
   aws: AwsDispatcher;
+  /** The agents' channel under AGENT_PATH_PREFIX; `signal` aborts when the agent hangs up. */
+  agent: (operation: string, req: IncomingSignedRequest, signal: AbortSignal) => Promise<WireResponse>;
   /** Called when something below the wire throws where it should not have; answered as 500. */
   onError(error: unknown): void;
 }
@@ -32,6 +37,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/_berth/health' && (req.method === 'GET' || req.method === 'HEAD')) {
     return send(res, 200, { 'content-type': 'application/json' }, '{"status":"ok"}');
+  }
+  if (req.method === 'POST' && path?.startsWith(AGENT_PATH_PREFIX)) {
+    const body = await readBody(req, res);
+    if (!body) return;
+    const hangUp = new AbortController();
+    res.on('close', () => hangUp.abort());
+    const out = await options.agent(path.slice(AGENT_PATH_PREFIX.length), { method: 'POST', url: req.url ?? '/', headers: req.headers, body }, hangUp.signal);
+    return send(res, out.status, out.headers, out.body);
   }
   if (req.method === 'POST' && path === '/') {
     const body = await readBody(req, res);

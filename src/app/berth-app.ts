@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { handleAgentRequest } from '../api/agent-endpoint.js';
 import { AwsDispatcher } from '../api/aws-dispatcher.js';
 import { ecsApi } from '../api/ecs/ecs-api.js';
 import { createHttpServer, listen } from '../api/http-server.js';
@@ -11,6 +12,7 @@ import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { ServiceError } from '../kit/errors.js';
 import { type IdGen, randomIdGen } from '../kit/id-gen.js';
 import { AccountSettingService } from '../services/ecs/account-setting-service.js';
+import { AssignmentFeed } from '../services/ecs/assignment-feed.js';
 import { AttributeService } from '../services/ecs/attribute-service.js';
 import { CapacityProviderService } from '../services/ecs/capacity-provider-service.js';
 import { ClusterService } from '../services/ecs/cluster-service.js';
@@ -68,10 +70,11 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   });
   const attributes = new AttributeService(stores, clusters, (scope, cluster, ref) => containerInstances.resolve(scope, cluster, ref));
 
+  const verifier = new SigV4Verifier(new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]), clock);
   const aws = new AwsDispatcher({
     services: [ecsApi({ clusters, taskDefinitions, tags, accountSettings, attributes, capacityProviders: new CapacityProviderService(), containerInstances, tasks })],
     protocols: [awsJson],
-    verifier: new SigV4Verifier(new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]), clock),
+    verifier,
     accountId: config.accountId,
     idGen,
     onServerError: (error, requestId) => log(`request ${requestId} failed: ${error instanceof Error ? error.stack : String(error)}`),
@@ -87,7 +90,9 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   const purge = setInterval(() => { tasks.purgeExpired().catch((error: unknown) => log(`task purge failed: ${String(error)}`)); }, 60_000);
   purge.unref();
 
-  const server: Server = createHttpServer({ aws, onError: (error) => log(`http error: ${String(error)}`) });
+  const feed = new AssignmentFeed(tasks);
+  const agentDeps = { verifier, accountId: config.accountId, feed, tasks, containerInstances };
+  const server: Server = createHttpServer({ aws, agent: (op, req, signal) => handleAgentRequest(agentDeps, op, req, signal), onError: (error) => log(`http error: ${String(error)}`) });
   const address = await listen(server, config.port, config.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
@@ -96,6 +101,7 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     accessKey,
     async close() {
       clearInterval(purge);
+      feed.close();
       await agent?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

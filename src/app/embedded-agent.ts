@@ -1,21 +1,14 @@
-import { createHash } from 'node:crypto';
-import { hostname } from 'node:os';
-import type { Attribute, Resource } from '@aws-sdk/client-ecs';
 import type { AgentLogger } from '../agent/agent-logger.js';
+import { AGENT_VERSION, hostAttributes, hostResources, hostInstanceId } from '../agent/host-capacity.js';
 import { TaskEngine } from '../agent/task-engine.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import type { ContainerInstanceService } from '../services/ecs/container-instance-service.js';
 import { MANAGED } from '../services/ecs/container-instance-service.js';
 import type { TaskService } from '../services/ecs/task-service.js';
 
-/** Ports the ECS agent reserves on a Linux host by default (ssh, Docker, the agent's own). */
-const RESERVED_PORTS = ['22', '2375', '2376', '51678', '51679'];
-/** MiB left to the host and Docker itself, as ECS_RESERVED_MEMORY would. */
-const RESERVED_MEMORY_MIB = 256;
 const HEARTBEAT_MS = 15_000;
 /** Level-triggered safety net: assignments are fetched this often even without a nudge. */
 const RESYNC_MS = 10_000;
-export const AGENT_VERSION = '1.0.0-berth';
 
 export interface EmbeddedAgentDeps {
   runtime: ContainerRuntime;
@@ -47,7 +40,7 @@ export async function startEmbeddedAgent(deps: EmbeddedAgentDeps): Promise<Embed
     return undefined;
   }
   const instanceId = await deps.containerInstances.registerManaged({
-    ec2InstanceId: `i-${createHash('sha256').update(`${hostname()}\0${deps.identity}`).digest('hex').slice(0, 17)}`,
+    ec2InstanceId: hostInstanceId(deps.identity),
     registeredResources: hostResources(info.cpus, info.memoryBytes),
     versionInfo: { agentVersion: AGENT_VERSION, agentHash: 'berth', dockerVersion: `DockerVersion: ${info.engineVersion}` },
     attributes: hostAttributes(info.architecture, info.apiVersion),
@@ -103,33 +96,4 @@ export async function startEmbeddedAgent(deps: EmbeddedAgentDeps): Promise<Embed
       await engine.close();
     },
   };
-}
-
-function hostResources(cpus: number, memoryBytes: number): Resource[] {
-  return [
-    { name: 'CPU', type: 'INTEGER', integerValue: cpus * 1024 },
-    { name: 'MEMORY', type: 'INTEGER', integerValue: Math.max(0, Math.floor(memoryBytes / 1048576) - RESERVED_MEMORY_MIB) },
-    { name: 'PORTS', type: 'STRINGSET', stringSetValue: RESERVED_PORTS },
-    { name: 'PORTS_UDP', type: 'STRINGSET', stringSetValue: [] },
-  ];
-}
-
-/** The attributes the ECS agent registers: OS, architecture, and the Docker API versions it speaks. */
-function hostAttributes(architecture: string, apiVersion: string): Attribute[] {
-  const [, minor = '41'] = apiVersion.split('.');
-  const apis = Array.from({ length: Number(minor) - 16 }, (_, i) => ({ name: `com.amazonaws.ecs.capability.docker-remote-api.1.${17 + i}` }));
-  return [
-    { name: 'ecs.os-type', value: 'linux' },
-    { name: 'ecs.os-family', value: 'LINUX' },
-    { name: 'ecs.cpu-architecture', value: architecture },
-    ...apis,
-    { name: 'ecs.capability.task-eni' },
-    { name: 'ecs.capability.container-health-check' },
-    { name: 'ecs.capability.container-ordering' },
-    { name: 'ecs.capability.execution-role-awslogs' },
-    { name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' },
-    { name: 'com.amazonaws.ecs.capability.logging-driver.json-file' },
-    { name: 'com.amazonaws.ecs.capability.task-iam-role' },
-    { name: 'ecs.capability.env-files.s3' },
-  ];
 }

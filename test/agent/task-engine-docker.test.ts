@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { assignment, container, ReportLog, revise } from '../../src/agent/agent-fixtures.js';
 import { taskNetworkName } from '../../src/agent/labels.js';
-import type { TaskAssignment, TaskReport } from '../../src/agent/task-contract.js';
+import type { TaskAssignment, TaskReport } from '../../src/domain/ecs/task-contract.js';
 import { TaskEngine } from '../../src/agent/task-engine.js';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
 import { dockerSkipReason, httpGet } from '../support/docker.js';

@@ -4,7 +4,7 @@ import type {
   ListContainerInstancesResponse, RegisterContainerInstanceRequest, RegisterContainerInstanceResponse,
   UpdateContainerInstancesStateRequest, UpdateContainerInstancesStateResponse,
 } from '@aws-sdk/client-ecs';
-import { isArn, type Scope } from '../../domain/arn.js';
+import { ecsResourceOf, isArn, type Scope } from '../../domain/arn.js';
 import {
   AGENT_QUIET_LIMIT_MS, containerInstanceArn, containerInstanceIdOf, ec2InstanceIdFromIdentity, presentContainerInstance,
   validateRegisteredResources,
@@ -19,6 +19,7 @@ import { parseExpression } from '../../scheduler/query-language.js';
 import type { ContainerInstanceRecord, ContainerInstanceStatus } from '../../store/container-instance-store.js';
 import type { Stores } from '../../store/stores.js';
 import type { ClusterService } from './cluster-service.js';
+import { snapshotInstances } from './task-placement-snapshot.js';
 
 /** Managed (Fargate) capacity belongs to no region or cluster. */
 export const MANAGED = '';
@@ -121,16 +122,8 @@ export class ContainerInstanceService {
     const selected: ContainerInstanceRecord[] = [];
     for (const record of records) {
       if (selected.length > size) break;
-      const custom = input.filter === undefined ? [] : await this.#customAttributes(scope, record);
-      if (matches({
-        ec2InstanceId: record.ec2InstanceId,
-        agentConnected: isConnected(record, now),
-        ...(record.body.versionInfo.agentVersion ? { agentVersion: record.body.versionInfo.agentVersion } : {}),
-        attributes: Object.fromEntries([...record.body.attributes, ...custom].map((a) => [a.name!, a.value])),
-        registeredAt: record.registeredAt,
-        runningTasksCount: 0,
-        taskGroups: [],
-      })) selected.push(record);
+      if (input.filter === undefined) selected.push(record);
+      else if (matches((await snapshotInstances(this.stores, scope, [record], now))[0]!)) selected.push(record);
     }
     const page = toPage(selected, size, (r) => [r.id], (r) => containerInstanceArn(scope, r.cluster, r.id));
     return { containerInstanceArns: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
@@ -176,6 +169,18 @@ export class ContainerInstanceService {
     return record && containerInstanceArn(scope, record.cluster, record.id);
   }
 
+  /**
+   * An agent speaking for the instance an ARN names: marks it heard from and returns its id, or
+   * ClientException when the instance is gone (deregistered agents must register again).
+   */
+  async agentCheckIn(scope: Scope, instanceArn: string): Promise<string> {
+    const [, cluster = '', id = ''] = ecsResourceOf(scope, instanceArn)?.split('/') ?? [];
+    const record = await this.#find(scope, cluster, id);
+    if (!record) throw new ServiceError('ClientException', `Container instance ${instanceArn} is not registered or is inactive.`);
+    await this.heartbeat(record.region, record.cluster, record.id);
+    return record.id;
+  }
+
   async #find(scope: Scope, clusterName: string, ref: string): Promise<ContainerInstanceRecord | undefined> {
     const id = containerInstanceIdOf(scope, clusterName, ref);
     const record = id === undefined ? undefined : await this.stores.containerInstances.get(scope.region, clusterName, id);
@@ -202,6 +207,8 @@ export class ContainerInstanceService {
 
   async #present(scope: Scope, record: ContainerInstanceRecord, withTags: boolean): Promise<ContainerInstance> {
     const arn = containerInstanceArn(scope, record.cluster, record.id);
+    const [snapshot] = await snapshotInstances(this.stores, scope, [record], this.clock.now());
+    const { remaining } = snapshot!;
     return presentContainerInstance({
       arn,
       ec2InstanceId: record.ec2InstanceId,
@@ -210,9 +217,15 @@ export class ContainerInstanceService {
       version: record.version,
       versionInfo: record.body.versionInfo,
       registeredResources: record.body.registeredResources,
-      remainingResources: record.body.registeredResources,
-      runningTasksCount: 0,
-      pendingTasksCount: 0,
+      remainingResources: [
+        { name: 'CPU', type: 'INTEGER', integerValue: remaining.cpu },
+        { name: 'MEMORY', type: 'INTEGER', integerValue: remaining.memory },
+        { name: 'PORTS', type: 'STRINGSET', stringSetValue: [...remaining.ports].sort((a, b) => a - b).map(String) },
+        { name: 'PORTS_UDP', type: 'STRINGSET', stringSetValue: [...remaining.portsUdp].sort((a, b) => a - b).map(String) },
+      ],
+      runningTasksCount: snapshot!.runningTasksCount,
+      // Live tasks not running yet (or any more): placed, pulling, starting, stopping.
+      pendingTasksCount: snapshot!.taskGroups.length - snapshot!.runningTasksCount,
       attributes: [...record.body.attributes, ...(await this.#customAttributes(scope, record))],
       registeredAt: new Date(record.registeredAt),
       ...(withTags ? { tags: await this.stores.tags.list(arn) } : {}),

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateClusterCommand, DescribeContainerInstancesCommand, DescribeTasksCommand, type ECSClient, ListContainerInstancesCommand,
+  ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type Task,
+} from '@aws-sdk/client-ecs';
+import { type AgentProcess, startAgentProcess } from '../support/agent-process.js';
+import { type BerthProcess, removeDataDir, startBerthProcess } from '../support/berth-process.js';
+import { dockerSkipReason, httpGet, TEST_IMAGE } from '../support/docker.js';
+import { eventually } from '../support/eventually.js';
+
+const skip = await dockerSkipReason();
+
+/** The EC2 launch type: `berth agent` joins a cluster and runs its tasks on the local engine. */
+describe('RunTask on a container instance run by `berth agent`, on Docker', { skip, timeout: 180_000 }, () => {
+  let berth: BerthProcess;
+  let agent: AgentProcess;
+  let ecs: ECSClient;
+  const describeTask = async (task: Task) => (await ecs.send(new DescribeTasksCommand({ cluster: 'ec2', tasks: [task.taskArn!] }))).tasks![0]!;
+  const until = (task: Task, status: string) => eventually(async () => {
+    const now = await describeTask(task);
+    assert.equal(now.lastStatus, status);
+    return now;
+  }, { timeoutMs: 60_000, intervalMs: 200 });
+  const containersOf = (task: Task) => execFileSync('docker', ['ps', '-aq', '--filter', `label=com.amazonaws.ecs.task-arn=${task.taskArn}`]).toString().trim().split('\n').filter(Boolean);
+  const runTask = async (family: string, command: string[], portMappings: { containerPort: number }[] = []) => {
+    await ecs.send(new RegisterTaskDefinitionCommand({
+      family, containerDefinitions: [{ name: 'app', image: TEST_IMAGE, memory: 64, command, portMappings, stopTimeout: 2 }],
+    }));
+    const out = await ecs.send(new RunTaskCommand({ cluster: 'ec2', taskDefinition: family }));
+    assert.deepEqual(out.failures, []);
+    return out.tasks![0]!;
+  };
+
+  before(async () => {
+    berth = await startBerthProcess();
+    ecs = berth.ecs();
+    await ecs.send(new CreateClusterCommand({ clusterName: 'ec2' }));
+    agent = await startAgentProcess(berth, 'ec2');
+  });
+  after(async () => {
+    const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster: 'ec2' }));
+    for (const taskArn of taskArns) await ecs.send(new StopTaskCommand({ cluster: 'ec2', task: taskArn }));
+    for (const taskArn of taskArns) await eventually(() => assert.deepEqual(containersOf({ taskArn }), []), { timeoutMs: 30_000, intervalMs: 200 });
+    await agent.stop();
+    await berth.stop();
+    removeDataDir(berth.dataDir);
+  });
+
+  it('registers the host with its CPU, memory, reserved ports and attributes', async () => {
+    const { containerInstanceArns } = await ecs.send(new ListContainerInstancesCommand({ cluster: 'ec2' }));
+    assert.deepEqual(containerInstanceArns, [agent.containerInstanceArn]);
+    const [instance] = (await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'ec2', containerInstances: [agent.containerInstanceArn] }))).containerInstances!;
+    assert.equal(instance?.agentConnected, true);
+    const cpu = instance?.registeredResources?.find((r) => r.name === 'CPU')?.integerValue ?? 0;
+    assert.ok(cpu >= 1024 && cpu % 1024 === 0, `CPU ${cpu}`);
+    assert.deepEqual(instance?.registeredResources?.find((r) => r.name === 'PORTS')?.stringSetValue, ['22', '2375', '2376', '51678', '51679']);
+    assert.ok(instance?.attributes?.some((a) => a.name === 'ecs.os-type' && a.value === 'linux'));
+    assert.ok(instance?.attributes?.some((a) => a.name === 'com.amazonaws.ecs.capability.docker-remote-api.1.41'));
+  });
+
+  it('runs a bridge task whose dynamic host port answers on 127.0.0.1, and reserves its resources', async () => {
+    const task = await runTask('web', ['httpd', '-f', '-p', '80', '-h', '/'], [{ containerPort: 80 }]);
+    assert.equal(task.containerInstanceArn, agent.containerInstanceArn);
+    const running = await until(task, 'RUNNING');
+    const [binding] = running.containers![0]!.networkBindings!;
+    assert.equal(binding?.bindIP, '127.0.0.1');
+    assert.equal(binding?.containerPort, 80);
+    assert.ok((binding?.hostPort ?? 0) >= 49153, `hostPort ${binding?.hostPort}`);
+    assert.match(await httpGet('127.0.0.1', binding!.hostPort!), /^HTTP\/1\.[01] /);
+    const [instance] = (await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'ec2', containerInstances: [agent.containerInstanceArn] }))).containerInstances!;
+    const registered = instance!.registeredResources!.find((r) => r.name === 'MEMORY')!.integerValue!;
+    assert.equal(instance!.remainingResources!.find((r) => r.name === 'MEMORY')!.integerValue, registered - 64);
+    assert.equal(instance!.runningTasksCount, 1);
+  });
+
+  it('reports an essential exit back through the agent channel', async () => {
+    const task = await runTask('quick', ['sh', '-c', 'exit 7']);
+    const stopped = await until(task, 'STOPPED');
+    assert.equal(stopped.stopCode, 'EssentialContainerExited');
+    assert.equal(stopped.containers?.[0]?.exitCode, 7);
+  });
+
+  it('keeps tasks through an agent kill -9 and restart: the same containers, no duplicates', async () => {
+    const task = await runTask('steady', ['sleep', '300']);
+    await until(task, 'RUNNING');
+    const before = containersOf(task);
+    await agent.stop('SIGKILL');
+    agent = await startAgentProcess(berth, 'ec2');
+    const { containerInstanceArns } = await ecs.send(new ListContainerInstancesCommand({ cluster: 'ec2' }));
+    assert.deepEqual(containerInstanceArns, [agent.containerInstanceArn], 'the host registered again as the same instance');
+    // Give the new agent time to adopt (or wrongly restart) the task, then check it did not duplicate it.
+    await eventually(async () => assert.equal((await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'ec2', containerInstances: [agent.containerInstanceArn] }))).containerInstances?.[0]?.runningTasksCount, 2));
+    assert.equal((await describeTask(task)).lastStatus, 'RUNNING');
+    assert.deepEqual(containersOf(task), before);
+    await ecs.send(new StopTaskCommand({ cluster: 'ec2', task: task.taskArn! }));
+    const stopped = await until(task, 'STOPPED');
+    assert.equal(stopped.stopCode, 'UserInitiated');
+    await eventually(() => assert.deepEqual(containersOf(task), []), { timeoutMs: 30_000, intervalMs: 200 });
+  });
+});
