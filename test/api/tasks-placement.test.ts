@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateClusterCommand, DescribeClustersCommand, DescribeTasksCommand, type ECSClient, ListTasksCommand, RegisterContainerInstanceCommand,
-  RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, UpdateContainerInstancesStateCommand,
+  RegisterTaskDefinitionCommand, RunTaskCommand, StartTaskCommand, StopTaskCommand, UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
 import { type BerthProcess, removeDataDir, startBerthProcess } from '../support/berth-process.js';
 
@@ -100,6 +100,13 @@ describe('RunTask placement and the task API (no agent runs these instances)', (
     const stopped = await ecs.send(new ListTasksCommand({ cluster: 'place', desiredStatus: 'STOPPED' }));
     assert.deepEqual(stopped.taskArns, [taskArns![0]]);
     await assert.rejects(ecs.send(new StopTaskCommand({ cluster: 'place', task: 'ffffffffffffffffffffffffffffffff' })), { name: 'InvalidParameterException' });
+  });
+
+  it('StartTask starts one task on each named instance, and reports unknown ones MISSING', async () => {
+    const unknown = 'arn:aws:ecs:us-east-1:000000000000:container-instance/place/0123456789abcdef0123456789abcdef';
+    const out = await ecs.send(new StartTaskCommand({ cluster: 'place', taskDefinition: 'small', containerInstances: [instances[1]!, unknown], startedBy: 'manual' }));
+    assert.deepEqual(out.tasks?.map((t) => [t.containerInstanceArn, t.startedBy, t.lastStatus]), [[instances[1], 'manual', 'PENDING']]);
+    assert.deepEqual(out.failures, [{ arn: unknown, reason: 'MISSING' }]);
   });
 
   it('refuses what cannot run at all', async () => {

@@ -59,6 +59,7 @@ export function ecsApi(s: EcsServices): AwsService {
     DeregisterContainerInstance: op<ecs.DeregisterContainerInstanceRequest, ecs.DeregisterContainerInstanceResponse>(ecs.DeregisterContainerInstance$, (i, c) => s.containerInstances.deregister(c.scope, i)),
 
     RunTask: op<ecs.RunTaskRequest, ecs.RunTaskResponse>(ecs.RunTask$, (i, c) => s.tasks.run(c.scope, i)),
+    StartTask: op<ecs.StartTaskRequest, ecs.StartTaskResponse>(ecs.StartTask$, (i, c) => s.tasks.start(c.scope, i)),
     StopTask: op<ecs.StopTaskRequest, ecs.StopTaskResponse>(ecs.StopTask$, (i, c) => s.tasks.stop(c.scope, i)),
     DescribeTasks: op<ecs.DescribeTasksRequest, ecs.DescribeTasksResponse>(ecs.DescribeTasks$, (i, c) => s.tasks.describe(c.scope, i)),
     ListTasks: op<ecs.ListTasksRequest, ecs.ListTasksResponse>(ecs.ListTasks$, (i, c) => s.tasks.list(c.scope, i)),

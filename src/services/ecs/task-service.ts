@@ -1,26 +1,32 @@
 import type {
   DescribeTasksRequest, DescribeTasksResponse, Failure, ListTasksRequest, ListTasksResponse, RunTaskRequest,
-  RunTaskResponse, StopTaskRequest, StopTaskResponse, Task,
+  RunTaskResponse, StartTaskRequest, StartTaskResponse, StopTaskRequest, StopTaskResponse, Task,
 } from '@aws-sdk/client-ecs';
 import type { TaskAssignment, TaskReport } from '../../domain/ecs/task-contract.js';
 import { clusterArn, ecsResourceOf, isArn, parseArn, type Scope } from '../../domain/arn.js';
 import { containerInstanceArn, containerInstanceIdOf } from '../../domain/ecs/container-instance.js';
-import { validateTags } from '../../domain/ecs/tags.js';
-import {
-  computePortDemand, computeTaskSize, deriveLastStatus, FARGATE_PLATFORM_VERSION, initialContainers, presentTask, taskArn,
-} from '../../domain/ecs/task.js';
+import { computeNewTask, type NewTaskInput } from '../../domain/ecs/new-task.js';
+import { type ValidTag, validateTags } from '../../domain/ecs/tags.js';
+import { computePortDemand, computeTaskSize, deriveLastStatus, presentTask, taskArn } from '../../domain/ecs/task.js';
 import { decodeToken, pageSize, toPage } from '../../domain/pagination.js';
 import type { Clock } from '../../kit/clock.js';
 import { ServiceError } from '../../kit/errors.js';
 import type { IdGen } from '../../kit/id-gen.js';
 import { computePlacements } from '../../scheduler/placement.js';
+import type { TaskDemand, TaskPlacement } from '../../scheduler/placement-types.js';
+import type { ContainerInstanceRecord } from '../../store/container-instance-store.js';
 import type { Stores } from '../../store/stores.js';
 import type { TaskRecord } from '../../store/task-store.js';
 import type { ClusterService } from './cluster-service.js';
 import { MANAGED } from './container-instance-service.js';
-import { resolveLaunch } from './task-launch.js';
+import { type Launch, resolveLaunch } from './task-launch.js';
 import { snapshotInstances } from './task-placement-snapshot.js';
 import type { TaskDefinitionService } from './task-definition-service.js';
+
+interface PreparedLaunch extends Launch, Omit<NewTaskInput, 'region' | 'id' | 'instanceId' | 'availabilityZone' | 'hostPorts' | 'now'> {
+  tags: ValidTag[];
+  demand: TaskDemand;
+}
 
 export interface TaskServiceOptions {
   /** How long STOPPED tasks stay describable (ECS: at least an hour). */
@@ -53,82 +59,101 @@ export class TaskService {
   }
 
   async run(scope: Scope, input: RunTaskRequest): Promise<RunTaskResponse> {
-    const cluster = await this.clusters.require(scope, input.cluster);
     const count = input.count ?? 1;
     if (!Number.isInteger(count) || count < 1 || count > 10) throw new ServiceError('InvalidParameterException', 'count must be between 1 and 10.');
+    const launch = await this.#prepare(scope, input);
+    const fargate = launch.launchType === 'FARGATE';
+    const candidates = fargate
+      ? await this.stores.containerInstances.list(MANAGED, MANAGED, { managed: true, statuses: ['ACTIVE'] })
+      : await this.stores.containerInstances.list(scope.region, launch.cluster, { managed: false, statuses: ['ACTIVE', 'DRAINING'] });
+    if (!fargate && candidates.length === 0) throw new ServiceError('InvalidParameterException', 'No Container Instances were found in your cluster.');
+    const plan = computePlacements(await snapshotInstances(this.stores, scope, candidates, this.clock.now()), {
+      demand: launch.demand,
+      count,
+      // Fargate chooses its own capacity: constraints and strategies do not apply there.
+      constraints: fargate ? [] : [...(launch.definition.placementConstraints ?? []), ...(input.placementConstraints ?? [])],
+      strategy: fargate ? [] : input.placementStrategy ?? [],
+    }, this.options.random);
+    const failures: Failure[] = plan.placements.length < count
+      ? (plan.failures.length > 0 ? plan.failures : [{ arn: clusterArn(scope, launch.cluster), reason: 'AGENT' }])
+      : [];
+    return this.#launch(scope, launch, plan.placements, candidates, failures);
+  }
+
+  /** StartTask: one task on each named container instance, no placement strategy. */
+  async start(scope: Scope, input: StartTaskRequest): Promise<StartTaskResponse> {
+    const refs = input.containerInstances ?? [];
+    if (refs.length < 1 || refs.length > 10) throw new ServiceError('InvalidParameterException', 'containerInstances must name between 1 and 10 container instances.');
+    const launch = await this.#prepare(scope, { ...input, launchType: 'EC2' });
+    const candidates: ContainerInstanceRecord[] = [];
+    const placements: TaskPlacement[] = [];
+    const failures: Failure[] = [];
+    const now = this.clock.now();
+    for (const ref of refs) {
+      const id = containerInstanceIdOf(scope, launch.cluster, ref);
+      const record = id === undefined ? undefined : await this.stores.containerInstances.get(scope.region, launch.cluster, id);
+      if (!record || record.managed || record.status === 'INACTIVE') {
+        failures.push({ arn: ref, reason: 'MISSING' });
+        continue;
+      }
+      candidates.push(record);
+      const plan = computePlacements(await snapshotInstances(this.stores, scope, [record], now), {
+        demand: launch.demand, count: 1, constraints: [], strategy: [],
+      }, this.options.random);
+      placements.push(...plan.placements);
+      failures.push(...plan.failures);
+    }
+    return this.#launch(scope, launch, placements, candidates, failures);
+  }
+
+  /** What every launch checks and works out before placing: cluster, definition, size, ports. */
+  async #prepare(scope: Scope, input: RunTaskRequest | StartTaskRequest): Promise<PreparedLaunch> {
+    const cluster = await this.clusters.require(scope, input.cluster);
     const definition = await this.taskDefinitions.find(scope, input.taskDefinition!);
     if (!definition) throw new ServiceError('ClientException', 'TaskDefinition not found.');
     if (definition.status !== 'ACTIVE') throw new ServiceError('ClientException', 'TaskDefinition is inactive');
-    const tags = validateTags(input.tags);
-    const launch = resolveLaunch(input, definition, cluster.body.defaultCapacityProviderStrategy);
     const overrides = input.overrides ?? {};
     const size = computeTaskSize(definition, overrides);
     const ports = computePortDemand(definition);
     const group = input.group ?? `family:${definition.family}`;
-
-    const candidates = launch.launchType === 'FARGATE'
-      ? await this.stores.containerInstances.list(MANAGED, MANAGED, { managed: true, statuses: ['ACTIVE'] })
-      : await this.stores.containerInstances.list(scope.region, cluster.name, { managed: false, statuses: ['ACTIVE', 'DRAINING'] });
-    if (launch.launchType !== 'FARGATE' && candidates.length === 0) {
-      throw new ServiceError('InvalidParameterException', 'No Container Instances were found in your cluster.');
-    }
-    const now = this.clock.now();
-    const plan = computePlacements(await snapshotInstances(this.stores, scope, candidates, now), {
+    return {
+      ...resolveLaunch(input, definition, cluster.body.defaultCapacityProviderStrategy),
+      cluster: cluster.name,
+      definition,
+      overrides,
+      ports,
+      tags: validateTags(input.tags),
+      startedBy: input.startedBy ?? '',
+      group,
       demand: { cpu: size.cpu, memory: size.memory, portMappings: ports, requiresAttributes: (definition.requiresAttributes ?? []).map((a) => a.name!), group },
-      count,
-      // Fargate chooses its own capacity: constraints and strategies do not apply there.
-      constraints: launch.launchType === 'FARGATE' ? [] : [...(definition.placementConstraints ?? []), ...(input.placementConstraints ?? [])],
-      strategy: launch.launchType === 'FARGATE' ? [] : input.placementStrategy ?? [],
-    }, this.options.random);
+    };
+  }
 
+  /** Records the placed tasks in one transaction, tells their agents, and answers as RunTask does. */
+  async #launch(scope: Scope, launch: PreparedLaunch, placements: readonly TaskPlacement[], candidates: readonly ContainerInstanceRecord[], failures: Failure[]): Promise<RunTaskResponse> {
     const byArn = new Map(candidates.map((c) => [c.managed ? c.id : containerInstanceArn(scope, c.cluster, c.id), c]));
-    const records: TaskRecord[] = plan.placements.map((placement) => {
+    const now = this.clock.now();
+    const records = placements.map((placement) => {
       const instance = byArn.get(placement.instanceArn)!;
-      const hostPorts = placement.hostPorts.map((bound, i) => ({ containerName: ports[i]!.containerName, containerPort: ports[i]!.containerPort ?? 0, hostPort: bound.hostPort, protocol: bound.protocol }));
-      const isStatic = (i: number) => ports[i]!.hostPort !== undefined;
-      const pick = (protocol: 'tcp' | 'udp', fixed: boolean) => hostPorts.filter((p, i) => p.protocol === protocol && isStatic(i) === fixed).map((p) => p.hostPort);
-      return {
+      return computeNewTask({
+        ...launch,
         region: scope.region,
-        cluster: cluster.name,
         id: this.idGen.hex(16),
-        containerInstanceId: instance.id,
-        taskDefinitionArn: definition.taskDefinitionArn!,
-        family: definition.family!,
-        revision: definition.revision!,
-        lastStatus: definition.networkMode === 'awsvpc' ? 'PROVISIONING' : 'PENDING',
-        desiredStatus: 'RUNNING',
-        launchType: launch.launchType,
-        group,
-        startedBy: input.startedBy ?? '',
-        version: 1,
-        createdAt: now,
-        healthStatus: 'UNKNOWN',
-        ...(definition.cpu ?? overrides.cpu ? { cpu: overrides.cpu ?? definition.cpu } : {}),
-        ...(definition.memory ?? overrides.memory ? { memory: overrides.memory ?? definition.memory } : {}),
-        overrides,
-        hostPorts,
-        reservation: { cpu: size.cpu, memory: size.memory, ports: pick('tcp', true), portsUdp: pick('udp', true), dynamicPorts: pick('tcp', false), dynamicPortsUdp: pick('udp', false) },
-        containers: initialContainers(definition, overrides),
-        attachments: [],
-        ...(launch.launchType === 'FARGATE' ? { platformVersion: FARGATE_PLATFORM_VERSION } : {}),
-        ...(launch.capacityProviderName ? { capacityProviderName: launch.capacityProviderName } : {}),
-        ...(instance.body.attributes.find((a) => a.name === 'ecs.availability-zone')?.value ? { availabilityZone: instance.body.attributes.find((a) => a.name === 'ecs.availability-zone')!.value! } : {}),
-      };
+        instanceId: instance.id,
+        availabilityZone: instance.body.attributes.find((a) => a.name === 'ecs.availability-zone')?.value,
+        hostPorts: placement.hostPorts,
+        now,
+      });
     });
     await this.stores.transaction(async (tx) => {
       for (const record of records) {
         await tx.tasks.put(record);
-        await tx.tags.put(taskArn(scope, record.cluster, record.id), tags);
+        await tx.tags.put(taskArn(scope, record.cluster, record.id), launch.tags);
       }
     });
     for (const instanceId of new Set(records.map((r) => r.containerInstanceId))) this.#notify(instanceId);
-
-    const failures: Failure[] = plan.placements.length < count
-      ? (plan.failures.length > 0 ? plan.failures : [{ arn: clusterArn(scope, cluster.name), reason: 'AGENT' }])
-          .map((f) => ({ arn: f.arn, reason: f.reason }))
-      : [];
-    const tasks = await Promise.all(records.map((r) => this.#present(scope, r, tags)));
-    return { tasks, failures };
+    const tasks = await Promise.all(records.map((r) => this.#present(scope, r, launch.tags)));
+    return { tasks, failures: failures.map((f) => ({ arn: f.arn, reason: f.reason })) };
   }
 
   async stop(scope: Scope, input: StopTaskRequest): Promise<StopTaskResponse> {
