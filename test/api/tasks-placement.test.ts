@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateClusterCommand, DescribeClustersCommand, DescribeTasksCommand, type ECSClient, ListTasksCommand, RegisterContainerInstanceCommand,
+  CreateClusterCommand, DeregisterContainerInstanceCommand, DescribeClustersCommand, DescribeTasksCommand, type ECSClient, ListTasksCommand, RegisterContainerInstanceCommand,
   RegisterTaskDefinitionCommand, RunTaskCommand, StartTaskCommand, StopTaskCommand, UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
 import { type BerthProcess, removeDataDir, startBerthProcess } from '../support/berth-process.js';
@@ -107,6 +107,12 @@ describe('RunTask placement and the task API (no agent runs these instances)', (
     const out = await ecs.send(new StartTaskCommand({ cluster: 'place', taskDefinition: 'small', containerInstances: [instances[1]!, unknown], startedBy: 'manual' }));
     assert.deepEqual(out.tasks?.map((t) => [t.containerInstanceArn, t.startedBy, t.lastStatus]), [[instances[1], 'manual', 'PENDING']]);
     assert.deepEqual(out.failures, [{ arn: unknown, reason: 'MISSING' }]);
+  });
+
+  it('refuses to deregister an instance with live tasks unless forced', async () => {
+    await assert.rejects(ecs.send(new DeregisterContainerInstanceCommand({ cluster: 'place', containerInstance: instances[1]! })), { name: 'InvalidParameterException' });
+    const forced = await ecs.send(new DeregisterContainerInstanceCommand({ cluster: 'place', containerInstance: instances[1]!, force: true }));
+    assert.equal(forced.containerInstance?.status, 'INACTIVE');
   });
 
   it('refuses what cannot run at all', async () => {

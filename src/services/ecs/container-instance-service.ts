@@ -157,6 +157,10 @@ export class ContainerInstanceService {
     const cluster = await this.clusters.require(scope, input.cluster);
     const record = await this.#find(scope, cluster.name, input.containerInstance!);
     if (!record) throw new ServiceError('InvalidParameterException', 'The referenced container instance was not found.');
+    // Without force ECS refuses while tasks live there; with it, those tasks are orphaned (they run on, untracked).
+    if (!input.force && (await this.stores.tasks.liveOnInstance(record.id)).length > 0) {
+      throw new ServiceError('InvalidParameterException', 'Found running tasks on the instance. Stop them first or deregister with force.');
+    }
     record.status = 'INACTIVE';
     record.version += 1;
     await this.stores.containerInstances.put(record);
