@@ -109,6 +109,16 @@ describe('RunTask placement and the task API (no agent runs these instances)', (
     assert.deepEqual(out.failures, [{ arn: unknown, reason: 'MISSING' }]);
   });
 
+  it('propagates task definition tags and adds ECS managed tags when asked', async () => {
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: 'tagged', containerDefinitions: [{ name: 'app', image: 'busybox', memory: 16 }], tags: [{ key: 'team', value: 'core' }, { key: 'env', value: 'td' }] }));
+    const out = await ecs.send(new RunTaskCommand({
+      cluster: 'place', taskDefinition: 'tagged', propagateTags: 'TASK_DEFINITION', enableECSManagedTags: true, tags: [{ key: 'env', value: 'run' }],
+    }));
+    const tags = (await ecs.send(new DescribeTasksCommand({ cluster: 'place', tasks: [out.tasks![0]!.taskArn!], include: ['TAGS'] }))).tasks![0]!.tags;
+    assert.deepEqual([...(tags ?? [])].sort((a, b) => a.key!.localeCompare(b.key!)),
+      [{ key: 'aws:ecs:clusterName', value: 'place' }, { key: 'env', value: 'run' }, { key: 'team', value: 'core' }]);
+  });
+
   it('refuses to deregister an instance with live tasks unless forced', async () => {
     await assert.rejects(ecs.send(new DeregisterContainerInstanceCommand({ cluster: 'place', containerInstance: instances[1]! })), { name: 'InvalidParameterException' });
     const forced = await ecs.send(new DeregisterContainerInstanceCommand({ cluster: 'place', containerInstance: instances[1]!, force: true }));

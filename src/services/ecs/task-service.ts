@@ -122,11 +122,27 @@ export class TaskService {
       definition,
       overrides,
       ports,
-      tags: validateTags(input.tags),
+      tags: await this.#taskTags(cluster.name, definition.taskDefinitionArn!, input),
       startedBy: input.startedBy ?? '',
       group,
       demand: { cpu: size.cpu, memory: size.memory, portMappings: ports, requiresAttributes: (definition.requiresAttributes ?? []).map((a) => a.name!), group },
     };
+  }
+
+  /**
+   * A new task's tags: the request's, plus its definition's with `propagateTags: TASK_DEFINITION`
+   * (the request's win), plus ECS's managed `aws:ecs:clusterName` with `enableECSManagedTags`.
+   */
+  async #taskTags(clusterName: string, definitionArn: string, input: RunTaskRequest | StartTaskRequest): Promise<ValidTag[]> {
+    const own = validateTags(input.tags);
+    if (input.propagateTags !== undefined && !['TASK_DEFINITION', 'SERVICE', 'NONE'].includes(input.propagateTags)) {
+      throw new ServiceError('InvalidParameterException', 'propagateTags must be one of [TASK_DEFINITION, SERVICE, NONE]');
+    }
+    if (input.propagateTags === 'SERVICE') throw new ServiceError('InvalidParameterException', 'Tags can only be propagated from a service for tasks a service starts.');
+    const inherited = input.propagateTags === 'TASK_DEFINITION' ? await this.stores.tags.list(definitionArn) : [];
+    const tags = new Map([...inherited, ...own].map((t) => [t.key, t.value]));
+    if (input.enableECSManagedTags) tags.set('aws:ecs:clusterName', clusterName);
+    return [...tags].map(([key, value]) => ({ key, value }));
   }
 
   /** Records the placed tasks in one transaction, tells their agents, and answers as RunTask does. */
