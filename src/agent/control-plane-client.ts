@@ -1,6 +1,7 @@
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { Attribute, Resource, VersionInfo } from '@aws-sdk/client-ecs';
 import type { TaskAssignment, TaskReport } from '../domain/ecs/task-contract.js';
 
 export interface ControlPlaneOptions {
@@ -31,8 +32,15 @@ export class ControlPlaneClient {
     this.#signer = new SignatureV4({ credentials: options.credentials, region: options.region, service: 'ecs', sha256: Hash.bind(null, 'sha256'), applyChecksum: false });
   }
 
-  poll(containerInstanceArn: string, knownVersion: number | undefined, signal: AbortSignal): Promise<{ version: number; assignments: TaskAssignment[] }> {
-    return this.#call('poll', { containerInstanceArn, knownVersion }, signal) as Promise<{ version: number; assignments: TaskAssignment[] }>;
+  /** Long-polls the assignments of a container instance (by ARN) or of managed capacity (by id). */
+  poll(instance: { containerInstanceArn: string } | { managedInstanceId: string }, knownVersion: number | undefined, signal: AbortSignal): Promise<{ version: number; assignments: TaskAssignment[] }> {
+    return this.#call('poll', { ...instance, knownVersion }, signal) as Promise<{ version: number; assignments: TaskAssignment[] }>;
+  }
+
+  /** Registers this host as Berth-managed capacity for FARGATE tasks; returns its instance id. */
+  async registerManaged(registration: { ec2InstanceId: string; registeredResources: Resource[]; versionInfo: VersionInfo; attributes: Attribute[] }, signal: AbortSignal): Promise<string> {
+    const out = (await this.#call('register-managed', registration, signal)) as { managedInstanceId: string };
+    return out.managedInstanceId;
   }
 
   async report(reports: TaskReport[], signal: AbortSignal): Promise<void> {

@@ -14,6 +14,8 @@ export interface RemoteAgentOptions {
   runtime: ContainerRuntime;
   hostIp: string;
   availabilityZone: string;
+  /** Serve FARGATE tasks as Berth-managed capacity instead of joining `cluster`. */
+  fargate?: boolean;
   logger: AgentLogger;
 }
 
@@ -33,6 +35,7 @@ export class RemoteAgent {
   #wakeReporter: (() => void) | undefined;
   #engine: TaskEngine | undefined;
   #loops: Promise<unknown> | undefined;
+  /** The ARN users see, or `managed/<id>` for Fargate capacity. */
   containerInstanceArn: string | undefined;
 
   constructor(private readonly options: RemoteAgentOptions) {
@@ -46,7 +49,7 @@ export class RemoteAgent {
     const instanceId = this.containerInstanceArn.split('/').at(-1)!;
     this.#engine = new TaskEngine({
       runtime,
-      cluster: this.options.cluster,
+      cluster: this.options.fargate ? 'berth-managed' : this.options.cluster,
       labels: { 'berth.instance-id': instanceId },
       hostIp: this.options.hostIp,
       logger,
@@ -67,6 +70,15 @@ export class RemoteAgent {
   }
 
   async #register(info: Awaited<ReturnType<ContainerRuntime['info']>>): Promise<string> {
+    if (this.options.fargate) {
+      const id = await this.#client.registerManaged({
+        ec2InstanceId: hostInstanceId(`fargate/${this.options.server}`),
+        registeredResources: hostResources(info.cpus, info.memoryBytes),
+        versionInfo: { agentVersion: AGENT_VERSION, agentHash: 'berth', dockerVersion: `DockerVersion: ${info.engineVersion}` },
+        attributes: hostAttributes(info.architecture, info.apiVersion),
+      }, this.#abort.signal);
+      return `managed/${id}`;
+    }
     const ecs = new ECSClient({ endpoint: this.options.server, region: this.options.region, credentials: this.options.credentials });
     const instanceId = hostInstanceId(`${this.options.region}/${this.options.cluster}`);
     const out = await ecs.send(new RegisterContainerInstanceCommand({
@@ -84,7 +96,9 @@ export class RemoteAgent {
     let known: number | undefined;
     while (!this.#abort.signal.aborted) {
       try {
-        const { version, assignments } = await this.#client.poll(this.containerInstanceArn!, known, this.#abort.signal);
+        const arn = this.containerInstanceArn!;
+        const instance = arn.startsWith('managed/') ? { managedInstanceId: arn.slice('managed/'.length) } : { containerInstanceArn: arn };
+        const { version, assignments } = await this.#client.poll(instance, known, this.#abort.signal);
         known = version;
         this.#engine!.apply(assignments);
       } catch (error) {

@@ -22,6 +22,8 @@ export interface AgentEndpointDeps {
 
 interface PollInput {
   containerInstanceArn?: unknown;
+  /** Managed (Fargate) capacity has no ARN users see; it polls by the id `register-managed` gave. */
+  managedInstanceId?: unknown;
   knownVersion?: unknown;
 }
 
@@ -34,12 +36,26 @@ export async function handleAgentRequest(deps: AgentEndpointDeps, operation: str
     const identity = await deps.verifier.verify(req);
     const scope = { region: identity.region, accountId: deps.accountId };
     const input = parseBody(req.body);
+    if (operation === 'register-managed') {
+      const { ec2InstanceId, registeredResources, versionInfo, attributes } = input as Record<string, unknown>;
+      if (typeof ec2InstanceId !== 'string' || !Array.isArray(registeredResources)) {
+        throw new ServiceError('InvalidParameterException', 'ec2InstanceId and registeredResources are required.');
+      }
+      const managedInstanceId = await deps.containerInstances.registerManaged({
+        ec2InstanceId, registeredResources, versionInfo: (versionInfo ?? {}) as object, attributes: Array.isArray(attributes) ? attributes : [],
+      });
+      return json(200, { managedInstanceId });
+    }
     if (operation === 'poll') {
-      const { containerInstanceArn, knownVersion } = input as PollInput;
-      if (typeof containerInstanceArn !== 'string' || parseArn(containerInstanceArn)?.region !== scope.region) {
+      const { containerInstanceArn, managedInstanceId, knownVersion } = input as PollInput;
+      let instanceId: string;
+      if (typeof managedInstanceId === 'string') {
+        instanceId = await deps.containerInstances.managedCheckIn(managedInstanceId);
+      } else if (typeof containerInstanceArn === 'string' && parseArn(containerInstanceArn)?.region === scope.region) {
+        instanceId = await deps.containerInstances.agentCheckIn(scope, containerInstanceArn);
+      } else {
         throw new ServiceError('InvalidParameterException', 'containerInstanceArn must name a container instance in the signed region.');
       }
-      const instanceId = await deps.containerInstances.agentCheckIn(scope, containerInstanceArn);
       const known = typeof knownVersion === 'number' ? knownVersion : undefined;
       return json(200, await deps.feed.poll(instanceId, known, POLL_WAIT_MS, signal));
     }

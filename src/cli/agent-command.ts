@@ -8,6 +8,7 @@ interface AgentFlags {
   region?: string;
   hostIp: string;
   availabilityZone?: string;
+  fargate?: boolean;
 }
 
 /**
@@ -21,6 +22,7 @@ export function addAgentCommand(program: Command): void {
     .option('--cluster <name>', 'cluster to join; env BERTH_CLUSTER', process.env.BERTH_CLUSTER ?? 'default')
     .option('--region <region>', 'region of the cluster; env AWS_REGION')
     .option('--host-ip <ip>', 'address task host ports are published on; env BERTH_HOST_IP', process.env.BERTH_HOST_IP ?? '127.0.0.1')
+    .option('--fargate', 'serve FARGATE tasks as Berth-managed capacity instead of joining a cluster')
     .option('--availability-zone <zone>', 'the ecs.availability-zone attribute (default <region>a); env BERTH_AVAILABILITY_ZONE')
     .action(async (flags: AgentFlags) => {
       const region = flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -36,6 +38,7 @@ export function addAgentCommand(program: Command): void {
         runtime: new DockerRuntime(),
         hostIp: flags.hostIp,
         availabilityZone: flags.availabilityZone ?? process.env.BERTH_AVAILABILITY_ZONE ?? `${region}a`,
+        fargate: flags.fargate ?? false,
         logger: { info: () => undefined, warn: log, error: log },
       });
       let stopping = false;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type RunningBerth, startBerth } from '../app/berth-app.js';
-import { CONFIG_OPTIONS, type ConfigOption, resolveConfig } from '../app/config.js';
+import { CONFIG_OPTIONS, type ConfigKey, type ConfigOption, resolveConfig } from '../app/config.js';
 
 /** `berth up`: everything in one process, in the foreground, until SIGINT or SIGTERM. */
 export function addUpCommand(program: Command): void {
@@ -9,7 +9,8 @@ export function addUpCommand(program: Command): void {
     const note = option.default === undefined ? '' : ` (default ${option.default})`;
     up.option(option.flag, `${option.description}; env ${option.env}${note}`);
   }
-  up.action(async (flags: Record<string, string>) => {
+  up.option('--no-agent', 'run no embedded agent: FARGATE tasks then wait for `berth agent --fargate` capacity');
+  up.action(async (flags: Partial<Record<ConfigKey, string>> & { agent?: boolean }) => {
     const config = resolveConfig(flags, process.env);
     // Handlers go in before anything starts: a signal that comes early still shuts down cleanly.
     let berth: RunningBerth | undefined;
@@ -22,7 +23,7 @@ export function addUpCommand(program: Command): void {
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
 
-    berth = await startBerth(config);
+    berth = await startBerth(config, flags.agent === false ? { runtime: null } : {});
     if (stopSignal) return shutDown(berth, stopSignal);
     const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
     process.stdout.write([

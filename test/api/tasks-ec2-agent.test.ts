@@ -100,3 +100,44 @@ describe('RunTask on a container instance run by `berth agent`, on Docker', { sk
     await eventually(() => assert.deepEqual(containersOf(task), []), { timeoutMs: 30_000, intervalMs: 200 });
   });
 });
+
+/** `berth agent --fargate`: another host's engine as Berth-managed capacity for FARGATE tasks. */
+describe('FARGATE tasks on capacity from `berth agent --fargate`', { skip, timeout: 120_000 }, () => {
+  let berth: BerthProcess;
+  let agent: AgentProcess | undefined;
+  let ecs: ECSClient;
+  const network = { awsvpcConfiguration: { subnets: ['subnet-berth'] } };
+
+  before(async () => {
+    berth = await startBerthProcess({ args: ['--no-agent'] });
+    ecs = berth.ecs();
+    await ecs.send(new CreateClusterCommand({ clusterName: 'remote' }));
+    await ecs.send(new RegisterTaskDefinitionCommand({
+      family: 'remote', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512',
+      containerDefinitions: [{ name: 'app', image: TEST_IMAGE, command: ['sh', '-c', 'exit 0'] }],
+    }));
+  });
+  after(async () => {
+    await agent?.stop();
+    await berth.stop();
+    removeDataDir(berth.dataDir);
+  });
+
+  it('has no capacity without an agent, then runs tasks once one serves', async () => {
+    const none = await ecs.send(new RunTaskCommand({ cluster: 'remote', taskDefinition: 'remote', launchType: 'FARGATE', networkConfiguration: network }));
+    assert.deepEqual(none.tasks, []);
+    assert.equal(none.failures?.[0]?.reason, 'AGENT');
+    agent = await startAgentProcess(berth, 'remote', ['--fargate']);
+    const { containerInstanceArns } = await ecs.send(new ListContainerInstancesCommand({ cluster: 'remote' }));
+    assert.deepEqual(containerInstanceArns, [], 'managed capacity is never listed');
+    const out = await ecs.send(new RunTaskCommand({ cluster: 'remote', taskDefinition: 'remote', launchType: 'FARGATE', networkConfiguration: network }));
+    const task = out.tasks![0]!;
+    const stopped = await eventually(async () => {
+      const now = (await ecs.send(new DescribeTasksCommand({ cluster: 'remote', tasks: [task.taskArn!] }))).tasks![0]!;
+      assert.equal(now.lastStatus, 'STOPPED');
+      return now;
+    }, { timeoutMs: 60_000, intervalMs: 200 });
+    assert.equal(stopped.containers?.[0]?.exitCode, 0);
+    assert.equal(stopped.stopCode, 'EssentialContainerExited');
+  });
+});

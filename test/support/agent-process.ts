@@ -12,8 +12,8 @@ export interface AgentProcess {
 }
 
 /** Starts the real `bin/berth agent` against a running Berth, and resolves once it has registered. */
-export async function startAgentProcess(berth: BerthProcess, cluster: string): Promise<AgentProcess> {
-  const child = spawn(process.execPath, [BIN, 'agent', '--server', berth.url, '--cluster', cluster], {
+export async function startAgentProcess(berth: BerthProcess, cluster: string, args: string[] = []): Promise<AgentProcess> {
+  const child = spawn(process.execPath, [BIN, 'agent', '--server', berth.url, '--cluster', cluster, ...args], {
     env: { ...process.env, AWS_ACCESS_KEY_ID: berth.accessKeyId, AWS_SECRET_ACCESS_KEY: berth.secretAccessKey, AWS_REGION: 'us-east-1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

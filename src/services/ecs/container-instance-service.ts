@@ -185,6 +185,14 @@ export class ContainerInstanceService {
     return record.id;
   }
 
+  /** A managed-capacity agent checking in: heard from now, or ClientException if unknown. */
+  async managedCheckIn(id: string): Promise<string> {
+    const record = await this.stores.containerInstances.get(MANAGED, MANAGED, id);
+    if (!record?.managed || record.status !== 'ACTIVE') throw new ServiceError('ClientException', `Managed instance ${id} is not registered.`);
+    await this.heartbeat(MANAGED, MANAGED, id);
+    return id;
+  }
+
   async #find(scope: Scope, clusterName: string, ref: string): Promise<ContainerInstanceRecord | undefined> {
     const id = containerInstanceIdOf(scope, clusterName, ref);
     const record = id === undefined ? undefined : await this.stores.containerInstances.get(scope.region, clusterName, id);
