@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateClusterCommand, DescribeContainerInstancesCommand, DescribeTasksCommand, type ECSClient, ListContainerInstancesCommand,
@@ -7,7 +6,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { type AgentProcess, startAgentProcess } from '../support/agent-process.js';
 import { type BerthProcess, removeDataDir, startBerthProcess } from '../support/berth-process.js';
-import { dockerSkipReason, httpGet, TEST_IMAGE } from '../support/docker.js';
+import { containersOfTask, dockerSkipReason, httpGet, TEST_IMAGE } from '../support/docker.js';
 import { eventually } from '../support/eventually.js';
 
 const skip = await dockerSkipReason();
@@ -23,7 +22,6 @@ describe('RunTask on a container instance run by `berth agent`, on Docker', { sk
     assert.equal(now.lastStatus, status);
     return now;
   }, { timeoutMs: 60_000, intervalMs: 200 });
-  const containersOf = (task: Task) => execFileSync('docker', ['ps', '-aq', '--filter', `label=com.amazonaws.ecs.task-arn=${task.taskArn}`]).toString().trim().split('\n').filter(Boolean);
   const runTask = async (family: string, command: string[], portMappings: { containerPort: number }[] = []) => {
     await ecs.send(new RegisterTaskDefinitionCommand({
       family, containerDefinitions: [{ name: 'app', image: TEST_IMAGE, memory: 64, command, portMappings, stopTimeout: 2 }],
@@ -42,7 +40,7 @@ describe('RunTask on a container instance run by `berth agent`, on Docker', { sk
   after(async () => {
     const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster: 'ec2' }));
     for (const taskArn of taskArns) await ecs.send(new StopTaskCommand({ cluster: 'ec2', task: taskArn }));
-    for (const taskArn of taskArns) await eventually(() => assert.deepEqual(containersOf({ taskArn }), []), { timeoutMs: 30_000, intervalMs: 200 });
+    for (const taskArn of taskArns) await eventually(() => assert.deepEqual(containersOfTask({ taskArn }), []), { timeoutMs: 30_000, intervalMs: 200 });
     await agent.stop();
     await berth.stop();
     removeDataDir(berth.dataDir);
@@ -85,7 +83,7 @@ describe('RunTask on a container instance run by `berth agent`, on Docker', { sk
   it('keeps tasks through an agent kill -9 and restart: the same containers, no duplicates', async () => {
     const task = await runTask('steady', ['sleep', '300']);
     await until(task, 'RUNNING');
-    const before = containersOf(task);
+    const before = containersOfTask(task);
     await agent.stop('SIGKILL');
     agent = await startAgentProcess(berth, 'ec2');
     const { containerInstanceArns } = await ecs.send(new ListContainerInstancesCommand({ cluster: 'ec2' }));
@@ -93,11 +91,11 @@ describe('RunTask on a container instance run by `berth agent`, on Docker', { sk
     // Give the new agent time to adopt (or wrongly restart) the task, then check it did not duplicate it.
     await eventually(async () => assert.equal((await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'ec2', containerInstances: [agent.containerInstanceArn] }))).containerInstances?.[0]?.runningTasksCount, 2));
     assert.equal((await describeTask(task)).lastStatus, 'RUNNING');
-    assert.deepEqual(containersOf(task), before);
+    assert.deepEqual(containersOfTask(task), before);
     await ecs.send(new StopTaskCommand({ cluster: 'ec2', task: task.taskArn! }));
     const stopped = await until(task, 'STOPPED');
     assert.equal(stopped.stopCode, 'UserInitiated');
-    await eventually(() => assert.deepEqual(containersOf(task), []), { timeoutMs: 30_000, intervalMs: 200 });
+    await eventually(() => assert.deepEqual(containersOfTask(task), []), { timeoutMs: 30_000, intervalMs: 200 });
   });
 });
 
@@ -139,5 +137,6 @@ describe('FARGATE tasks on capacity from `berth agent --fargate`', { skip, timeo
     }, { timeoutMs: 60_000, intervalMs: 200 });
     assert.equal(stopped.containers?.[0]?.exitCode, 0);
     assert.equal(stopped.stopCode, 'EssentialContainerExited');
+    await eventually(() => assert.deepEqual(containersOfTask(task), []), { timeoutMs: 30_000, intervalMs: 200 });
   });
 });

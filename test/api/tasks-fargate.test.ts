@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateClusterCommand, DescribeClustersCommand, DescribeTasksCommand, type ECSClient, ListTasksCommand,
   RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type Task, waitUntilTasksRunning,
 } from '@aws-sdk/client-ecs';
 import { type BerthProcess, removeDataDir, startBerthProcess } from '../support/berth-process.js';
-import { dockerSkipReason, TEST_IMAGE } from '../support/docker.js';
+import { containersOfTask, dockerSkipReason, TEST_IMAGE } from '../support/docker.js';
 import { eventually } from '../support/eventually.js';
 
 const skip = await dockerSkipReason();
@@ -31,7 +30,6 @@ describe('RunTask with the FARGATE launch type, end to end on Docker', { skip, t
     assert.equal(now.lastStatus, 'STOPPED');
     return now;
   }, { timeoutMs: 60_000, intervalMs: 200 });
-  const containersOf = (task: Task) => execFileSync('docker', ['ps', '-aq', '--filter', `label=com.amazonaws.ecs.task-arn=${task.taskArn}`]).toString().trim().split('\n').filter(Boolean);
 
   before(async () => {
     berth = await startBerthProcess();
@@ -42,7 +40,7 @@ describe('RunTask with the FARGATE launch type, end to end on Docker', { skip, t
     // Leave no containers behind: stop what still runs and let the agent clean up.
     const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster: 'fargate' }));
     for (const taskArn of taskArns) await ecs.send(new StopTaskCommand({ cluster: 'fargate', task: taskArn }));
-    for (const taskArn of taskArns) await eventually(() => assert.deepEqual(containersOf({ taskArn }), []), { timeoutMs: 30_000, intervalMs: 200 });
+    for (const taskArn of taskArns) await eventually(() => assert.deepEqual(containersOfTask({ taskArn }), []), { timeoutMs: 30_000, intervalMs: 200 });
     await berth.stop();
     removeDataDir(berth.dataDir);
   });
@@ -61,7 +59,7 @@ describe('RunTask with the FARGATE launch type, end to end on Docker', { skip, t
     const eni = running.attachments?.[0];
     assert.equal(eni?.type, 'ElasticNetworkInterface');
     assert.match(eni?.details?.find((d) => d.name === 'privateIPv4Address')?.value ?? '', /^\d+\.\d+\.\d+\.\d+$/);
-    assert.equal(containersOf(running).length, 1);
+    assert.equal(containersOfTask(running).length, 1);
     const cluster = await ecs.send(new DescribeClustersCommand({ clusters: ['fargate'], include: ['STATISTICS'] }));
     assert.equal(cluster.clusters?.[0]?.runningTasksCount, 1);
   });
@@ -100,7 +98,7 @@ describe('RunTask with the FARGATE launch type, end to end on Docker', { skip, t
   it('keeps running tasks across a control-plane kill -9 and restart, without duplicates', async () => {
     const task = await run('survivor', ['sleep', '300']);
     await eventually(async () => assert.equal((await describeTask(task)).lastStatus, 'RUNNING'), { timeoutMs: 60_000, intervalMs: 200 });
-    const before = containersOf(task);
+    const before = containersOfTask(task);
     await berth.stop('SIGKILL');
     berth = await startBerthProcess({ dataDir: berth.dataDir });
     ecs = berth.ecs();
@@ -110,7 +108,7 @@ describe('RunTask with the FARGATE launch type, end to end on Docker', { skip, t
       return now;
     }, { timeoutMs: 30_000, intervalMs: 200 });
     assert.equal(again.taskArn, task.taskArn);
-    assert.deepEqual(containersOf(task), before);
+    assert.deepEqual(containersOfTask(task), before);
     await ecs.send(new StopTaskCommand({ cluster: 'fargate', task: task.taskArn! }));
     const stopped = await untilStopped(task);
     assert.equal(stopped.stoppedReason, 'Task stopped by user');

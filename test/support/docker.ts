@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
 
@@ -34,4 +35,10 @@ export function httpGet(host: string, port: number): Promise<string> {
     socket.on('error', reject);
     socket.on('end', () => resolve(data.split('\r\n')[0] ?? ''));
   });
+}
+
+/** Ids of the containers (running or not) that carry a task's ECS task-arn label. */
+export function containersOfTask(task: { taskArn?: string | undefined }): string[] {
+  const out = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.amazonaws.ecs.task-arn=${task.taskArn}`]);
+  return out.toString().trim().split('\n').filter(Boolean);
 }
