@@ -3,6 +3,7 @@
  * recorded: the unit tests' harness. Not used by the agent.
  */
 import assert from 'node:assert/strict';
+import { afterEach } from 'node:test';
 import { FakeClock } from '../kit/clock.js';
 import { FakeContainerRuntime } from '../runtime/fake-runtime.js';
 import { recording, ReportLog } from './agent-fixtures.js';
@@ -34,4 +35,17 @@ export function fakeEngineHarness(options: { images?: string[]; registry?: strin
     for (const e of engines) await e.close();
   };
   return { clock, fake, runtime, calls, called, reports, engine, newEngine, idOf, close };
+}
+
+/** A test file's `setup`: every harness it makes is closed after the test that made it. */
+export function engineHarnessPerTest(): (options?: Parameters<typeof fakeEngineHarness>[0]) => ReturnType<typeof fakeEngineHarness> {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of cleanups.splice(0)) await close();
+  });
+  return (options = {}) => {
+    const harness = fakeEngineHarness(options);
+    cleanups.push(harness.close);
+    return harness;
+  };
 }

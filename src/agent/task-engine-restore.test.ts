@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { assignment, container } from './agent-fixtures.js';
-import { fakeEngineHarness } from './engine-harness.js';
+import { engineHarnessPerTest } from './engine-harness.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-function setup(options: Parameters<typeof fakeEngineHarness>[0] = {}) {
-  const h = fakeEngineHarness(options);
-  cleanups.push(h.close);
-  return h;
-}
+const setup = engineHarnessPerTest();
 
 describe('TaskEngine restarts on the fake runtime', () => {
   it('re-adopts running containers after a restart, with no duplicates, and removes what is no longer assigned', async () => {

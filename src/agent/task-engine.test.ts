@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ContainerStartError, InvalidContainerSpecError } from '../runtime/runtime-errors.js';
 import { assignment, container, revise } from './agent-fixtures.js';
-import { fakeEngineHarness } from './engine-harness.js';
+import { engineHarnessPerTest } from './engine-harness.js';
 import { ECS_LABELS } from './labels.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-function setup(options: Parameters<typeof fakeEngineHarness>[0] = {}) {
-  const h = fakeEngineHarness(options);
-  cleanups.push(h.close);
-  return h;
-}
+const setup = engineHarnessPerTest();
 
 describe('TaskEngine on the fake runtime', () => {
   it('runs a task to RUNNING and, when its essential container exits 0, to STOPPED', async () => {
