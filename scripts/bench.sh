@@ -20,3 +20,8 @@ fi
 
 node --import tsx bench/api-throughput.ts "$@"
 node --import tsx bench/placement-throughput.ts
+if docker info >/dev/null 2>&1; then
+  node --import tsx bench/task-startup.ts
+else
+  echo "bench: no Docker engine (scripts/docker-setup.sh); task-startup skipped" >&2
+fi

@@ -275,6 +275,8 @@ export class TaskService {
     record.lastStatus = deriveLastStatus(report, record.desiredStatus);
     record.version += 1;
     await this.stores.tasks.put(record);
+    // A stopped task leaves its agent's assignments: tell it now, so it cleans up without waiting.
+    if (record.lastStatus === 'STOPPED') this.#notify(record.containerInstanceId);
   }
 
   /** Forgets STOPPED tasks past the retention period. */
