@@ -22,9 +22,9 @@ describe('RunTask on a container instance run by `berth agent`, on Docker', { sk
     assert.equal(now.lastStatus, status);
     return now;
   }, { timeoutMs: 60_000, intervalMs: 200 });
-  const runTask = async (family: string, command: string[], portMappings: { containerPort: number }[] = []) => {
+  const runTask = async (family: string, command: string[], portMappings: { containerPort: number }[] = [], networkMode?: 'host' | 'none') => {
     await ecs.send(new RegisterTaskDefinitionCommand({
-      family, containerDefinitions: [{ name: 'app', image: TEST_IMAGE, memory: 64, command, portMappings, stopTimeout: 2 }],
+      family, networkMode, containerDefinitions: [{ name: 'app', image: TEST_IMAGE, memory: 64, command, portMappings, stopTimeout: 2 }],
     }));
     const out = await ecs.send(new RunTaskCommand({ cluster: 'ec2', taskDefinition: family }));
     assert.deepEqual(out.failures, []);
@@ -73,6 +73,17 @@ describe('RunTask on a container instance run by `berth agent`, on Docker', { sk
     assert.equal(instance!.runningTasksCount, 1);
   });
 
+  it('runs host-mode tasks on the host\'s own ports and none-mode tasks with no network', async () => {
+    const port = 20000 + (process.pid % 20000);
+    const host = await runTask('hostmode', ['httpd', '-f', '-p', String(port), '-h', '/'], [{ containerPort: port }], 'host');
+    const running = await until(host, 'RUNNING');
+    assert.equal(running.containers?.[0]?.networkBindings?.[0]?.hostPort, port);
+    assert.match(await httpGet('127.0.0.1', port), /^HTTP\/1\.[01] /);
+    const isolated = await runTask('nonemode', ['sh', '-c', 'test "$(ls /sys/class/net)" = lo'], [], 'none');
+    const done = await until(isolated, 'STOPPED');
+    assert.equal(done.containers?.[0]?.exitCode, 0, 'a none-mode task has only lo');
+  });
+
   it('reports an essential exit back through the agent channel', async () => {
     const task = await runTask('quick', ['sh', '-c', 'exit 7']);
     const stopped = await until(task, 'STOPPED');
@@ -84,12 +95,13 @@ describe('RunTask on a container instance run by `berth agent`, on Docker', { sk
     const task = await runTask('steady', ['sleep', '300']);
     await until(task, 'RUNNING');
     const before = containersOfTask(task);
+    const runningBefore = (await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'ec2', containerInstances: [agent.containerInstanceArn] }))).containerInstances?.[0]?.runningTasksCount;
     await agent.stop('SIGKILL');
     agent = await startAgentProcess(berth, 'ec2');
     const { containerInstanceArns } = await ecs.send(new ListContainerInstancesCommand({ cluster: 'ec2' }));
     assert.deepEqual(containerInstanceArns, [agent.containerInstanceArn], 'the host registered again as the same instance');
     // Give the new agent time to adopt (or wrongly restart) the task, then check it did not duplicate it.
-    await eventually(async () => assert.equal((await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'ec2', containerInstances: [agent.containerInstanceArn] }))).containerInstances?.[0]?.runningTasksCount, 2));
+    await eventually(async () => assert.equal((await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'ec2', containerInstances: [agent.containerInstanceArn] }))).containerInstances?.[0]?.runningTasksCount, runningBefore));
     assert.equal((await describeTask(task)).lastStatus, 'RUNNING');
     assert.deepEqual(containersOfTask(task), before);
     await ecs.send(new StopTaskCommand({ cluster: 'ec2', task: task.taskArn! }));
