@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ContainerDefinition, TaskDefinition } from '@aws-sdk/client-ecs';
 import {
-  computeContainerSpec, computeEffectiveContainer, computeNetworkMode, parseTaskCpu, parseTaskMemory, type ContainerSpecInput,
+  computeContainerSpec, computeNetworkMode, type ContainerSpecInput,
 } from './container-spec.js';
+import { parseTaskCpu, parseTaskMemory } from '../domain/ecs/fargate.js';
+import { applyContainerOverrides as computeEffectiveContainer } from '../domain/ecs/task.js';
 import { parseEnvFile, readEnvironmentFiles } from './env-files.js';
 import { findUnsupportedFeature } from './unsupported-features.js';
 

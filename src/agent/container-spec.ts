@@ -3,6 +3,7 @@
  * place that knows how an ECS field lands on a container. Fields Berth cannot serve are refused
  * before this runs (unsupported-features.ts), so the mapping never drops one silently.
  */
+import { parseTaskCpu, parseTaskMemory } from '../domain/ecs/fargate.js';
 import type { ContainerDefinition, HealthCheck, TaskDefinition, TaskOverride, Volume } from '@aws-sdk/client-ecs';
 import type { ContainerSpec, HealthCheckSpec, MountSpec, NetworkMode, PortBinding } from '../runtime/container-runtime.js';
 import { runtimeContainerName } from './labels.js';
@@ -13,38 +14,6 @@ const MIB = 1024 * 1024;
 const MIN_CPU_SHARES = 2;
 /** ECS health-check defaults (semantics.md §1.8); Docker's own timeout default (30 s) differs. */
 const HEALTH_DEFAULTS = { interval: 30, timeout: 5, retries: 3 };
-
-/** The container definition with its `containerOverrides` entry applied (what actually runs). */
-export function computeEffectiveContainer(def: ContainerDefinition, overrides: TaskOverride | undefined): ContainerDefinition {
-  const o = overrides?.containerOverrides?.find((x) => x.name === def.name);
-  if (!o) return def;
-  const names = new Set((o.environment ?? []).map((e) => e.name));
-  return {
-    ...def,
-    ...(o.command ? { command: o.command } : {}),
-    ...(o.environment ? { environment: [...(def.environment ?? []).filter((e) => !names.has(e.name)), ...o.environment] } : {}),
-    ...(o.environmentFiles ? { environmentFiles: [...(def.environmentFiles ?? []), ...o.environmentFiles] } : {}),
-    ...(o.cpu !== undefined ? { cpu: o.cpu } : {}),
-    ...(o.memory !== undefined ? { memory: o.memory } : {}),
-    ...(o.memoryReservation !== undefined ? { memoryReservation: o.memoryReservation } : {}),
-  };
-}
-
-/** Task-level cpu in CPU units: '256', '1024' or '1 vCPU' → 1024. */
-export function parseTaskCpu(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const vcpu = /^\s*([\d.]+)\s*vcpu\s*$/i.exec(value);
-  const units = vcpu ? Number(vcpu[1]) * 1024 : Number(value);
-  return Number.isFinite(units) && units > 0 ? units : undefined;
-}
-
-/** Task-level memory in MiB: '512' or '1 GB' / '0.5GB' → 512. */
-export function parseTaskMemory(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const gb = /^\s*([\d.]+)\s*gb\s*$/i.exec(value);
-  const mib = gb ? Number(gb[1]) * 1024 : Number(value);
-  return Number.isFinite(mib) && mib > 0 ? mib : undefined;
-}
 
 export function toHealthCheckSpec(h: HealthCheck): HealthCheckSpec {
   return {

@@ -1,5 +1,5 @@
 /** A new runner's state from its first assignment: every container NONE, overrides applied. */
-import { computeEffectiveContainer } from './container-spec.js';
+import { applyContainerOverrides } from '../domain/ecs/task.js';
 import type { DependencyCondition } from './dependency-graph.js';
 import { taskIdOf, taskNetworkName } from './labels.js';
 import type { TaskAssignment } from '../domain/ecs/task-contract.js';
@@ -9,7 +9,7 @@ export function createTaskState(assignment: TaskAssignment, defaultStopTimeoutSe
   const definition = assignment.taskDefinition;
   const taskId = taskIdOf(assignment.taskArn);
   const containers: ManagedContainer[] = (definition.containerDefinitions ?? []).map((d) => {
-    const def = computeEffectiveContainer(d, assignment.overrides);
+    const def = applyContainerOverrides(d, assignment.overrides);
     const check = def.healthCheck?.command;
     return {
       def,

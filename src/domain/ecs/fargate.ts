@@ -28,19 +28,19 @@ export function isValidFargateCombination(cpu: number, memory: number): boolean 
 export const fargateMemoryOptions = (cpu: number): number[] => [...(FARGATE_SIZES.get(cpu) ?? [])];
 
 /** "256" → 256; "1 vCPU", "1vcpu", ".25 vCPU" → × 1024. Undefined when not a positive whole number of units. */
-export function parseTaskCpu(value: string): number | undefined {
+export function parseTaskCpu(value: string | undefined): number | undefined {
   return parseSize(value, /^vcpu$/i);
 }
 
 /** "512" → 512 MiB; "2GB", "2 GB", "0.5 GB" → × 1024. Undefined when not a positive whole number of MiB. */
-export function parseTaskMemory(value: string): number | undefined {
+export function parseTaskMemory(value: string | undefined): number | undefined {
   return parseSize(value, /^gb$/i);
 }
 
 const SIZE = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zA-Z]*)\s*$/;
 
-function parseSize(value: string, unit: RegExp): number | undefined {
-  const m = SIZE.exec(value);
+function parseSize(value: string | undefined, unit: RegExp): number | undefined {
+  const m = value === undefined ? null : SIZE.exec(value);
   if (!m) return undefined;
   const number = m[1]!;
   const suffix = m[2]!;

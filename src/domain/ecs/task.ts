@@ -45,20 +45,25 @@ export function computePortDemand(definition: TaskDefinition): TaskPortDemand[] 
     })));
 }
 
-/** The container definitions with containerOverrides applied (what the agent will run). */
+/** One container definition with its containerOverrides applied (what the agent will run). */
+export function applyContainerOverrides(def: ContainerDefinition, overrides: TaskOverride | undefined): ContainerDefinition {
+  const o = overrides?.containerOverrides?.find((x) => x.name === def.name);
+  if (!o) return def;
+  const names = new Set((o.environment ?? []).map((e) => e.name));
+  return {
+    ...def,
+    ...(o.command ? { command: o.command } : {}),
+    ...(o.environment ? { environment: [...(def.environment ?? []).filter((e) => !names.has(e.name)), ...o.environment] } : {}),
+    ...(o.environmentFiles ? { environmentFiles: [...(def.environmentFiles ?? []), ...o.environmentFiles] } : {}),
+    ...(o.cpu !== undefined ? { cpu: o.cpu } : {}),
+    ...(o.memory !== undefined ? { memory: o.memory } : {}),
+    ...(o.memoryReservation !== undefined ? { memoryReservation: o.memoryReservation } : {}),
+  };
+}
+
+/** The container definitions with containerOverrides applied. */
 export function effectiveContainers(definition: TaskDefinition, overrides: TaskOverride): ContainerDefinition[] {
-  return (definition.containerDefinitions ?? []).map((c) => {
-    const o = overrides.containerOverrides?.find((x) => x.name === c.name);
-    if (!o) return c;
-    return {
-      ...c,
-      ...(o.command ? { command: o.command } : {}),
-      ...(o.environment ? { environment: [...(c.environment ?? []).filter((e) => !o.environment!.some((x) => x.name === e.name)), ...o.environment] } : {}),
-      ...(o.cpu !== undefined ? { cpu: o.cpu } : {}),
-      ...(o.memory !== undefined ? { memory: o.memory } : {}),
-      ...(o.memoryReservation !== undefined ? { memoryReservation: o.memoryReservation } : {}),
-    };
-  });
+  return (definition.containerDefinitions ?? []).map((c) => applyContainerOverrides(c, overrides));
 }
 
 /** The containers a new task shows before its agent reports: all PENDING. */
