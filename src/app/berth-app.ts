@@ -6,6 +6,8 @@ import { ecsApi } from '../api/ecs/ecs-api.js';
 import { createHttpServer, listen } from '../api/http-server.js';
 import { awsJson } from '../api/protocols/aws-json.js';
 import { SigV4Verifier } from '../api/sigv4.js';
+import { ControllerLoop } from '../controllers/controller-loop.js';
+import { ServiceController } from '../controllers/service-controller.js';
 import { type Clock, systemClock } from '../kit/clock.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
@@ -17,6 +19,9 @@ import { AttributeService } from '../services/ecs/attribute-service.js';
 import { CapacityProviderService } from '../services/ecs/capacity-provider-service.js';
 import { ClusterService } from '../services/ecs/cluster-service.js';
 import { ContainerInstanceService } from '../services/ecs/container-instance-service.js';
+import { ServiceDeploymentService } from '../services/ecs/service-deployment-service.js';
+import { ServiceHistory } from '../services/ecs/service-history.js';
+import { ServiceService } from '../services/ecs/service-service.js';
 import { TagService } from '../services/ecs/tag-service.js';
 import { TaskDefinitionService } from '../services/ecs/task-definition-service.js';
 import { TaskService } from '../services/ecs/task-service.js';
@@ -25,6 +30,9 @@ import { Stores } from '../store/stores.js';
 import type { BerthConfig } from './config.js';
 import { type AccessKey, loadOrCreateAccessKey } from './credentials.js';
 import { startEmbeddedAgent } from './embedded-agent.js';
+
+/** How often the service controller looks at every service without being nudged. */
+const SERVICE_PASS_INTERVAL_MS = 1_000;
 
 export interface RunningBerth {
   url: string;
@@ -68,11 +76,23 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     const { tasks: found } = await tasks.describe(scope, { cluster, tasks: [id] });
     if (found?.length !== 1) throw new ServiceError('ResourceNotFoundException', 'The specified resource wasn\'t found.');
   });
+  const history = new ServiceHistory(stores);
+  const serviceController = new ServiceController({ stores, tasks, history, clock, idGen, accountId: config.accountId, log });
+  const serviceLoop = new ControllerLoop(() => serviceController.reconcileAll(), SERVICE_PASS_INTERVAL_MS, (error) => log(`service controller: ${String(error)}`));
+  const nudge = () => serviceLoop.nudge();
+  tasks.onServiceTaskReport(nudge);
+  const services = new ServiceService(stores, clusters, taskDefinitions, history, clock, idGen, nudge);
+  const serviceDeployments = new ServiceDeploymentService(stores, clusters, history, clock, idGen, nudge);
+  tags.register('service', async (scope, resource) => {
+    const [, cluster = '', name = ''] = resource.split('/');
+    const { services: found } = await services.describe(scope, { cluster, services: [name] });
+    if (found?.[0]?.status !== 'ACTIVE') throw new ServiceError('ResourceNotFoundException', 'The specified resource wasn\'t found.');
+  });
   const attributes = new AttributeService(stores, clusters, (scope, cluster, ref) => containerInstances.resolve(scope, cluster, ref));
 
   const verifier = new SigV4Verifier(new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]), clock);
   const aws = new AwsDispatcher({
-    services: [ecsApi({ clusters, taskDefinitions, tags, accountSettings, attributes, capacityProviders: new CapacityProviderService(), containerInstances, tasks })],
+    services: [ecsApi({ clusters, taskDefinitions, tags, accountSettings, attributes, capacityProviders: new CapacityProviderService(), containerInstances, tasks, services, serviceDeployments })],
     protocols: [awsJson],
     verifier,
     accountId: config.accountId,
@@ -87,6 +107,7 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     identity: config.dataDir,
     log,
   });
+  serviceLoop.start();
   const purge = setInterval(() => { tasks.purgeExpired().catch((error: unknown) => log(`task purge failed: ${String(error)}`)); }, 60_000);
   purge.unref();
 
@@ -101,6 +122,7 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     accessKey,
     async close() {
       clearInterval(purge);
+      await serviceLoop.close();
       feed.close();
       await agent?.close();
       await new Promise<void>((resolve) => {

@@ -33,6 +33,7 @@ export const ecsArn = (scope: Scope, resource: string) => arn(scope, 'ecs', reso
 export const clusterArn = (scope: Scope, name: string) => ecsArn(scope, `cluster/${name}`);
 export const taskDefinitionArn = (scope: Scope, family: string, revision: number) =>
   ecsArn(scope, `task-definition/${family}:${revision}`);
+export const serviceArn = (scope: Scope, cluster: string, name: string) => ecsArn(scope, `service/${cluster}/${name}`);
 export const capacityProviderArn = (scope: Scope, name: string) => ecsArn(scope, `capacity-provider/${name}`);
 export const rootPrincipalArn = (scope: Scope) => `arn:aws:iam::${scope.accountId}:root`;
 

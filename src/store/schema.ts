@@ -3,6 +3,8 @@
  * of its AWS shape as a JSON document (`doc`), so new AWS fields need no migration.
  * Timestamps are epoch milliseconds. Every row is scoped by region, as resources are on AWS.
  */
+import type { Generated } from 'kysely';
+
 export interface Database {
   clusters: ClustersTable;
   task_definitions: TaskDefinitionsTable;
@@ -12,6 +14,10 @@ export interface Database {
   attributes: AttributesTable;
   container_instances: ContainerInstancesTable;
   tasks: TasksTable;
+  services: ServicesTable;
+  service_task_stops: ServiceTaskStopsTable;
+  service_deployments: ServiceDeploymentsTable;
+  service_revisions: ServiceRevisionsTable;
 }
 
 export interface ClustersTable {
@@ -91,5 +97,47 @@ export interface TasksTable {
   created_at: number;
   stopped_at: number | null;
   version: number;
+  doc: string;
+}
+
+export interface ServicesTable {
+  region: string;
+  cluster: string;
+  name: string;
+  /** ACTIVE, DRAINING (deleted, tasks stopping) or INACTIVE. */
+  status: string;
+  launch_type: string;
+  scheduling_strategy: string;
+  created_at: number;
+  updated_at: number;
+  /** Bumped on every write; writers compare it to detect a concurrent change. */
+  version: number;
+  doc: string;
+}
+
+/** An outbox: one row per service task that stopped, consumed once by the service controller. */
+export interface ServiceTaskStopsTable {
+  seq: Generated<number>;
+  region: string;
+  cluster: string;
+  service: string;
+  task_id: string;
+}
+
+export interface ServiceDeploymentsTable {
+  region: string;
+  cluster: string;
+  service: string;
+  id: string;
+  status: string;
+  created_at: number;
+  doc: string;
+}
+
+export interface ServiceRevisionsTable {
+  region: string;
+  cluster: string;
+  service: string;
+  id: string;
   doc: string;
 }

@@ -3,6 +3,8 @@ import { AttributeStore } from './attribute-store.js';
 import { ClusterStore } from './cluster-store.js';
 import { ContainerInstanceStore } from './container-instance-store.js';
 import type { Db } from './sqlite.js';
+import { ServiceHistoryStore } from './service-history-store.js';
+import { ServiceStore } from './service-store.js';
 import { TagStore } from './tag-store.js';
 import { TaskDefinitionStore } from './task-definition-store.js';
 import { TaskStore } from './task-store.js';
@@ -19,6 +21,8 @@ export class Stores {
   readonly attributes: AttributeStore;
   readonly containerInstances: ContainerInstanceStore;
   readonly tasks: TaskStore;
+  readonly services: ServiceStore;
+  readonly serviceHistory: ServiceHistoryStore;
 
   constructor(private readonly db: Db) {
     this.clusters = new ClusterStore(db);
@@ -28,6 +32,8 @@ export class Stores {
     this.attributes = new AttributeStore(db);
     this.containerInstances = new ContainerInstanceStore(db);
     this.tasks = new TaskStore(db);
+    this.services = new ServiceStore(db);
+    this.serviceHistory = new ServiceHistoryStore(db);
   }
 
   transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T> {

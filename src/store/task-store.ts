@@ -13,6 +13,10 @@ const selectOne = queryTemplate((db: Db, region: string, cluster: string, id: st
 const selectLiveOnInstance = queryTemplate((db: Db, instanceId: string) =>
   db.selectFrom('tasks').selectAll().where('container_instance_id', '=', instanceId).where('last_status', '!=', 'STOPPED'));
 
+const selectLiveInGroup = queryTemplate((db: Db, region: string, cluster: string, group: string) =>
+  db.selectFrom('tasks').selectAll().where('region', '=', region).where('cluster', '=', cluster)
+    .where('task_group', '=', group).where('last_status', '!=', 'STOPPED'));
+
 const countLive = queryTemplate((db: Db, region: string, cluster: string) =>
   db.selectFrom('tasks')
     .select(['last_status as lastStatus', 'launch_type as launchType', (eb) => eb.fn.countAll().as('n')])
@@ -23,6 +27,7 @@ export interface TaskListQuery {
   desiredStatus: 'RUNNING' | 'STOPPED';
   family?: string | undefined;
   startedBy?: string | undefined;
+  group?: string | undefined;
   launchType?: string | undefined;
   containerInstanceId?: string | undefined;
   afterId?: string | undefined;
@@ -42,11 +47,17 @@ export class TaskStore {
     return (await selectLiveOnInstance(this.db, instanceId)).map(toRecord);
   }
 
+  /** A group's tasks that are not STOPPED yet (a service's: `service:<name>`). */
+  async liveInGroup(region: string, cluster: string, group: string): Promise<TaskRecord[]> {
+    return (await selectLiveInGroup(this.db, region, cluster, group)).map(toRecord);
+  }
+
   async list(region: string, cluster: string, q: TaskListQuery): Promise<TaskRecord[]> {
     let query = this.db.selectFrom('tasks').selectAll()
       .where('region', '=', region).where('cluster', '=', cluster).where('desired_status', '=', q.desiredStatus);
     if (q.family !== undefined) query = query.where('family', '=', q.family);
     if (q.startedBy !== undefined) query = query.where('started_by', '=', q.startedBy);
+    if (q.group !== undefined) query = query.where('task_group', '=', q.group);
     if (q.launchType !== undefined) query = query.where('launch_type', '=', q.launchType);
     if (q.containerInstanceId !== undefined) query = query.where('container_instance_id', '=', q.containerInstanceId);
     if (q.afterId !== undefined) query = query.where('id', '>', q.afterId);

@@ -4,6 +4,8 @@ import type { AttributeService } from '../../services/ecs/attribute-service.js';
 import type { CapacityProviderService } from '../../services/ecs/capacity-provider-service.js';
 import type { ClusterService } from '../../services/ecs/cluster-service.js';
 import type { ContainerInstanceService } from '../../services/ecs/container-instance-service.js';
+import type { ServiceDeploymentService } from '../../services/ecs/service-deployment-service.js';
+import type { ServiceService } from '../../services/ecs/service-service.js';
 import type { TagService } from '../../services/ecs/tag-service.js';
 import type { TaskDefinitionService } from '../../services/ecs/task-definition-service.js';
 import type { TaskService } from '../../services/ecs/task-service.js';
@@ -18,6 +20,8 @@ export interface EcsServices {
   capacityProviders: CapacityProviderService;
   containerInstances: ContainerInstanceService;
   tasks: TaskService;
+  services: ServiceService;
+  serviceDeployments: ServiceDeploymentService;
 }
 
 /**
@@ -63,6 +67,16 @@ export function ecsApi(s: EcsServices): AwsService {
     StopTask: op<ecs.StopTaskRequest, ecs.StopTaskResponse>(ecs.StopTask$, (i, c) => s.tasks.stop(c.scope, i)),
     DescribeTasks: op<ecs.DescribeTasksRequest, ecs.DescribeTasksResponse>(ecs.DescribeTasks$, (i, c) => s.tasks.describe(c.scope, i)),
     ListTasks: op<ecs.ListTasksRequest, ecs.ListTasksResponse>(ecs.ListTasks$, (i, c) => s.tasks.list(c.scope, i)),
+
+    CreateService: op<ecs.CreateServiceRequest, ecs.CreateServiceResponse>(ecs.CreateService$, (i, c) => s.services.create(c.scope, c.principalArn, i)),
+    UpdateService: op<ecs.UpdateServiceRequest, ecs.UpdateServiceResponse>(ecs.UpdateService$, (i, c) => s.services.update(c.scope, i)),
+    DeleteService: op<ecs.DeleteServiceRequest, ecs.DeleteServiceResponse>(ecs.DeleteService$, (i, c) => s.services.delete(c.scope, i)),
+    DescribeServices: op<ecs.DescribeServicesRequest, ecs.DescribeServicesResponse>(ecs.DescribeServices$, (i, c) => s.services.describe(c.scope, i)),
+    ListServices: op<ecs.ListServicesRequest, ecs.ListServicesResponse>(ecs.ListServices$, (i, c) => s.services.list(c.scope, i)),
+    ListServiceDeployments: op<ecs.ListServiceDeploymentsRequest, ecs.ListServiceDeploymentsResponse>(ecs.ListServiceDeployments$, (i, c) => s.serviceDeployments.list(c.scope, i)),
+    DescribeServiceDeployments: op<ecs.DescribeServiceDeploymentsRequest, ecs.DescribeServiceDeploymentsResponse>(ecs.DescribeServiceDeployments$, (i, c) => s.serviceDeployments.describe(c.scope, i)),
+    DescribeServiceRevisions: op<ecs.DescribeServiceRevisionsRequest, ecs.DescribeServiceRevisionsResponse>(ecs.DescribeServiceRevisions$, (i, c) => s.serviceDeployments.describeRevisions(c.scope, i)),
+    StopServiceDeployment: op<ecs.StopServiceDeploymentRequest, ecs.StopServiceDeploymentResponse>(ecs.StopServiceDeployment$, (i, c) => s.serviceDeployments.stop(c.scope, i)),
 
     PutAttributes: op<ecs.PutAttributesRequest, ecs.PutAttributesResponse>(ecs.PutAttributes$, (i, c) => s.attributes.put(c.scope, i)),
     DeleteAttributes: op<ecs.DeleteAttributesRequest, ecs.DeleteAttributesResponse>(ecs.DeleteAttributes$, (i, c) => s.attributes.delete(c.scope, i)),

@@ -133,9 +133,14 @@ export class ClusterService {
     return { cluster: await this.#present(scope, record, MUTATION_RESPONSE_FIELDS) };
   }
 
-  /** What a cluster holds (services are counted here when they arrive, issue 4). */
+  /** What a cluster holds. */
   async counts(scope: Scope, clusterName: string): Promise<ClusterCounts> {
     const counts = emptyCounts();
+    for (const { status, launchType, n } of await this.stores.services.countLive(scope.region, clusterName)) {
+      const kind = launchType === 'FARGATE' ? 'Fargate' : launchType === 'EXTERNAL' ? 'External' : 'EC2';
+      if (status === 'ACTIVE') counts.activeServicesCount += n;
+      counts.statistics[`${status === 'ACTIVE' ? 'active' : 'draining'}${kind}ServiceCount`] += n;
+    }
     counts.registeredContainerInstancesCount = await this.stores.containerInstances.countLive(scope.region, clusterName);
     for (const { lastStatus, launchType, n } of await this.stores.tasks.countLive(scope.region, clusterName)) {
       const running = lastStatus === 'RUNNING';

@@ -4,29 +4,18 @@ import type {
 } from '@aws-sdk/client-ecs';
 import type { TaskAssignment, TaskReport } from '../../domain/ecs/task-contract.js';
 import { clusterArn, ecsResourceOf, isArn, parseArn, type Scope } from '../../domain/arn.js';
-import { containerInstanceArn, containerInstanceIdOf } from '../../domain/ecs/container-instance.js';
-import { computeNewTask, type NewTaskInput } from '../../domain/ecs/new-task.js';
-import { type ValidTag, validateTags } from '../../domain/ecs/tags.js';
-import { computePortDemand, computeTaskSize, deriveLastStatus, presentTask, taskArn } from '../../domain/ecs/task.js';
+import { containerInstanceIdOf } from '../../domain/ecs/container-instance.js';
+import { serviceGroup, serviceNameOf, serviceOfGroup } from '../../domain/ecs/service-record.js';
+import { deriveLastStatus, taskArn } from '../../domain/ecs/task.js';
 import { decodeToken, pageSize, toPage } from '../../domain/pagination.js';
 import type { Clock } from '../../kit/clock.js';
 import { ServiceError } from '../../kit/errors.js';
 import type { IdGen } from '../../kit/id-gen.js';
-import { computePlacements } from '../../scheduler/placement.js';
-import type { TaskDemand, TaskPlacement } from '../../scheduler/placement-types.js';
-import type { ContainerInstanceRecord } from '../../store/container-instance-store.js';
 import type { Stores } from '../../store/stores.js';
 import type { TaskRecord } from '../../store/task-store.js';
 import type { ClusterService } from './cluster-service.js';
-import { MANAGED } from './container-instance-service.js';
-import { type Launch, resolveLaunch } from './task-launch.js';
-import { snapshotInstances } from './task-placement-snapshot.js';
 import type { TaskDefinitionService } from './task-definition-service.js';
-
-interface PreparedLaunch extends Launch, Omit<NewTaskInput, 'region' | 'id' | 'instanceId' | 'availabilityZone' | 'hostPorts' | 'now'> {
-  tags: ValidTag[];
-  demand: TaskDemand;
-}
+import { presentTaskIn, TaskLauncher } from './task-launcher.js';
 
 export interface TaskServiceOptions {
   /** How long STOPPED tasks stay describable (ECS: at least an hour). */
@@ -42,15 +31,26 @@ export interface TaskServiceOptions {
  */
 export class TaskService {
   readonly #listeners = new Set<(instanceId: string) => void>();
+  readonly #serviceTaskListeners = new Set<(service: string) => void>();
+  /** RunTask, StartTask and the service controller's launches. */
+  readonly launcher: TaskLauncher;
 
   constructor(
     private readonly stores: Stores,
     private readonly clusters: ClusterService,
-    private readonly taskDefinitions: TaskDefinitionService,
+    taskDefinitions: TaskDefinitionService,
     private readonly clock: Clock,
-    private readonly idGen: IdGen,
+    idGen: IdGen,
     private readonly options: TaskServiceOptions,
-  ) {}
+  ) {
+    this.launcher = new TaskLauncher(stores, clusters, taskDefinitions, clock, idGen, options.random, (id) => this.#notify(id));
+  }
+
+  /** Tells `listener` the name of a service one of whose tasks an agent reported on. */
+  onServiceTaskReport(listener: (service: string) => void): () => void {
+    this.#serviceTaskListeners.add(listener);
+    return () => this.#serviceTaskListeners.delete(listener);
+  }
 
   /** Tells `listener` the id of an instance whose assignments changed (agents then fetch them). */
   onAssignmentsChanged(listener: (instanceId: string) => void): () => void {
@@ -58,136 +58,38 @@ export class TaskService {
     return () => this.#listeners.delete(listener);
   }
 
-  async run(scope: Scope, input: RunTaskRequest): Promise<RunTaskResponse> {
-    const count = input.count ?? 1;
-    if (!Number.isInteger(count) || count < 1 || count > 10) throw new ServiceError('InvalidParameterException', 'count must be between 1 and 10.');
-    const launch = await this.#prepare(scope, input);
-    const fargate = launch.launchType === 'FARGATE';
-    const candidates = fargate
-      ? await this.stores.containerInstances.list(MANAGED, MANAGED, { managed: true, statuses: ['ACTIVE'] })
-      : await this.stores.containerInstances.list(scope.region, launch.cluster, { managed: false, statuses: ['ACTIVE', 'DRAINING'] });
-    if (!fargate && candidates.length === 0) throw new ServiceError('InvalidParameterException', 'No Container Instances were found in your cluster.');
-    const plan = computePlacements(await snapshotInstances(this.stores, scope, candidates, this.clock.now()), {
-      demand: launch.demand,
-      count,
-      // Fargate chooses its own capacity: constraints and strategies do not apply there.
-      constraints: fargate ? [] : [...(launch.definition.placementConstraints ?? []), ...(input.placementConstraints ?? [])],
-      strategy: fargate ? [] : input.placementStrategy ?? [],
-    }, this.options.random);
-    const failures: Failure[] = plan.placements.length < count
-      ? (plan.failures.length > 0 ? plan.failures : [{ arn: clusterArn(scope, launch.cluster), reason: 'AGENT' }])
-      : [];
-    return this.#launch(scope, launch, plan.placements, candidates, failures);
+  run(scope: Scope, input: RunTaskRequest): Promise<RunTaskResponse> {
+    return this.launcher.run(scope, input);
   }
 
-  /** StartTask: one task on each named container instance, no placement strategy. */
-  async start(scope: Scope, input: StartTaskRequest): Promise<StartTaskResponse> {
-    const refs = input.containerInstances ?? [];
-    if (refs.length < 1 || refs.length > 10) throw new ServiceError('InvalidParameterException', 'containerInstances must name between 1 and 10 container instances.');
-    const launch = await this.#prepare(scope, { ...input, launchType: 'EC2' });
-    const candidates: ContainerInstanceRecord[] = [];
-    const placements: TaskPlacement[] = [];
-    const failures: Failure[] = [];
-    const now = this.clock.now();
-    for (const ref of refs) {
-      const id = containerInstanceIdOf(scope, launch.cluster, ref);
-      const record = id === undefined ? undefined : await this.stores.containerInstances.get(scope.region, launch.cluster, id);
-      if (!record || record.managed || record.status === 'INACTIVE') {
-        failures.push({ arn: ref, reason: 'MISSING' });
-        continue;
-      }
-      candidates.push(record);
-      const plan = computePlacements(await snapshotInstances(this.stores, scope, [record], now), {
-        demand: launch.demand, count: 1, constraints: [], strategy: [],
-      }, this.options.random);
-      placements.push(...plan.placements);
-      failures.push(...plan.failures);
-    }
-    return this.#launch(scope, launch, placements, candidates, failures);
-  }
-
-  /** What every launch checks and works out before placing: cluster, definition, size, ports. */
-  async #prepare(scope: Scope, input: RunTaskRequest | StartTaskRequest): Promise<PreparedLaunch> {
-    const cluster = await this.clusters.require(scope, input.cluster);
-    const definition = await this.taskDefinitions.find(scope, input.taskDefinition!);
-    if (!definition) throw new ServiceError('ClientException', 'TaskDefinition not found.');
-    if (definition.status !== 'ACTIVE') throw new ServiceError('ClientException', 'TaskDefinition is inactive');
-    const overrides = input.overrides ?? {};
-    const size = computeTaskSize(definition, overrides);
-    const ports = computePortDemand(definition);
-    const group = input.group ?? `family:${definition.family}`;
-    return {
-      ...resolveLaunch(input, definition, cluster.body.defaultCapacityProviderStrategy),
-      cluster: cluster.name,
-      definition,
-      overrides,
-      ports,
-      tags: await this.#taskTags(cluster.name, definition.taskDefinitionArn!, input),
-      startedBy: input.startedBy ?? '',
-      group,
-      demand: { cpu: size.cpu, memory: size.memory, portMappings: ports, requiresAttributes: (definition.requiresAttributes ?? []).map((a) => a.name!), group },
-    };
-  }
-
-  /**
-   * A new task's tags: the request's, plus its definition's with `propagateTags: TASK_DEFINITION`
-   * (the request's win), plus ECS's managed `aws:ecs:clusterName` with `enableECSManagedTags`.
-   */
-  async #taskTags(clusterName: string, definitionArn: string, input: RunTaskRequest | StartTaskRequest): Promise<ValidTag[]> {
-    const own = validateTags(input.tags);
-    if (input.propagateTags !== undefined && !['TASK_DEFINITION', 'SERVICE', 'NONE'].includes(input.propagateTags)) {
-      throw new ServiceError('InvalidParameterException', 'propagateTags must be one of [TASK_DEFINITION, SERVICE, NONE]');
-    }
-    if (input.propagateTags === 'SERVICE') throw new ServiceError('InvalidParameterException', 'Tags can only be propagated from a service for tasks a service starts.');
-    const inherited = input.propagateTags === 'TASK_DEFINITION' ? await this.stores.tags.list(definitionArn) : [];
-    const tags = new Map([...inherited, ...own].map((t) => [t.key, t.value]));
-    if (input.enableECSManagedTags) tags.set('aws:ecs:clusterName', clusterName);
-    return [...tags].map(([key, value]) => ({ key, value }));
-  }
-
-  /** Records the placed tasks in one transaction, tells their agents, and answers as RunTask does. */
-  async #launch(scope: Scope, launch: PreparedLaunch, placements: readonly TaskPlacement[], candidates: readonly ContainerInstanceRecord[], failures: Failure[]): Promise<RunTaskResponse> {
-    const byArn = new Map(candidates.map((c) => [c.managed ? c.id : containerInstanceArn(scope, c.cluster, c.id), c]));
-    const now = this.clock.now();
-    const records = placements.map((placement) => {
-      const instance = byArn.get(placement.instanceArn)!;
-      return computeNewTask({
-        ...launch,
-        region: scope.region,
-        id: this.idGen.hex(16),
-        instanceId: instance.id,
-        availabilityZone: instance.body.attributes.find((a) => a.name === 'ecs.availability-zone')?.value,
-        hostPorts: placement.hostPorts,
-        now,
-      });
-    });
-    await this.stores.transaction(async (tx) => {
-      for (const record of records) {
-        await tx.tasks.put(record);
-        await tx.tags.put(taskArn(scope, record.cluster, record.id), launch.tags);
-      }
-    });
-    for (const instanceId of new Set(records.map((r) => r.containerInstanceId))) this.#notify(instanceId);
-    const tasks = await Promise.all(records.map((r) => this.#present(scope, r, launch.tags)));
-    return { tasks, failures: failures.map((f) => ({ arn: f.arn, reason: f.reason })) };
+  start(scope: Scope, input: StartTaskRequest): Promise<StartTaskResponse> {
+    return this.launcher.start(scope, input);
   }
 
   async stop(scope: Scope, input: StopTaskRequest): Promise<StopTaskResponse> {
     const cluster = await this.clusters.require(scope, input.cluster);
     const record = await this.#find(scope, cluster.name, input.task!);
     if (!record) throw new ServiceError('InvalidParameterException', 'The referenced task was not found.');
-    if (record.desiredStatus !== 'STOPPED') {
-      const now = this.clock.now();
-      record.desiredStatus = 'STOPPED';
-      record.stoppingAt = now;
-      record.stopCode = 'UserInitiated';
-      record.stoppedReason = input.reason ?? 'Task stopped by user';
-      if (record.lastStatus !== 'STOPPED') record.lastStatus = deriveLastStatus({ lastStatus: record.lastStatus === 'RUNNING' ? 'RUNNING' : 'PENDING' }, 'STOPPED');
-      record.version += 1;
-      await this.stores.tasks.put(record);
-      this.#notify(record.containerInstanceId);
-    }
+    await this.#requestStop(record, 'UserInitiated', input.reason ?? 'Task stopped by user');
     return { task: await this.#present(scope, record) };
+  }
+
+  /** The service scheduler stops a task (scale-in, replacement, failed health checks). */
+  stopForService(record: TaskRecord, reason: string): Promise<void> {
+    return this.#requestStop(record, 'ServiceSchedulerInitiated', reason);
+  }
+
+  /** The control plane's half of a stop: desiredStatus STOPPED with why; the agent does the rest. */
+  async #requestStop(record: TaskRecord, stopCode: 'UserInitiated' | 'ServiceSchedulerInitiated', reason: string): Promise<void> {
+    if (record.desiredStatus === 'STOPPED') return;
+    record.desiredStatus = 'STOPPED';
+    record.stoppingAt = this.clock.now();
+    record.stopCode = stopCode;
+    record.stoppedReason = reason;
+    if (record.lastStatus !== 'STOPPED') record.lastStatus = deriveLastStatus({ lastStatus: record.lastStatus === 'RUNNING' ? 'RUNNING' : 'PENDING' }, 'STOPPED');
+    record.version += 1;
+    await this.stores.tasks.put(record);
+    this.#notify(record.containerInstanceId);
   }
 
   async describe(scope: Scope, input: DescribeTasksRequest): Promise<DescribeTasksResponse> {
@@ -219,6 +121,7 @@ export class TaskService {
       desiredStatus: desiredStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING',
       family: input.family,
       startedBy: input.startedBy,
+      group: input.serviceName === undefined ? undefined : serviceGroup(serviceNameOf(input.serviceName)),
       launchType: input.launchType,
       containerInstanceId: instanceId,
       afterId: after === undefined ? undefined : String(after),
@@ -274,9 +177,39 @@ export class TaskService {
     }
     record.lastStatus = deriveLastStatus(report, record.desiredStatus);
     record.version += 1;
-    await this.stores.tasks.put(record);
+    await this.#saveStopAware(record);
+    const owner = serviceOfGroup(record.group);
+    if (owner !== undefined) for (const listener of this.#serviceTaskListeners) listener(owner);
     // A stopped task leaves its agent's assignments: tell it now, so it cleans up without waiting.
     if (record.lastStatus === 'STOPPED') this.#notify(record.containerInstanceId);
+  }
+
+  /**
+   * A task whose instance left the cluster (deregistered with force): no agent will report on it
+   * again, so the control plane records it STOPPED itself.
+   */
+  async stopOrphaned(record: TaskRecord): Promise<void> {
+    if (record.lastStatus === 'STOPPED') return;
+    const now = this.clock.now();
+    record.desiredStatus = 'STOPPED';
+    record.lastStatus = 'STOPPED';
+    record.stoppingAt ??= now;
+    record.stoppedAt = now;
+    record.stopCode ??= 'UserInitiated';
+    record.stoppedReason ??= 'Container instance deregistration forced by user';
+    record.version += 1;
+    await this.#saveStopAware(record);
+  }
+
+  /** Saves a task; a service's task that has just STOPPED also goes to its service's outbox, in the same transaction. */
+  async #saveStopAware(record: TaskRecord): Promise<void> {
+    const service = record.lastStatus === 'STOPPED' ? serviceOfGroup(record.group) : undefined;
+    if (service === undefined) return this.stores.tasks.put(record);
+    // The service controller accounts for every stop of its tasks exactly once (outbox).
+    await this.stores.transaction(async (tx) => {
+      await tx.tasks.put(record);
+      await tx.services.addTaskStop(record.region, record.cluster, service, record.id);
+    });
   }
 
   /** Forgets STOPPED tasks past the retention period. */
@@ -301,9 +234,7 @@ export class TaskService {
   }
 
   async #present(scope: Scope, record: TaskRecord, tags?: Task['tags']): Promise<Task> {
-    let instanceArn: string | undefined;
-    if (record.launchType !== 'FARGATE') instanceArn = containerInstanceArn(scope, record.cluster, record.containerInstanceId);
-    return presentTask(scope, record, clusterArn(scope, record.cluster), instanceArn, tags);
+    return presentTaskIn(scope, record, tags);
   }
 
   #notify(instanceId: string): void {

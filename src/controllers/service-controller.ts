@@ -1,0 +1,210 @@
+/**
+ * The service controller: one level-triggered pass per service keeps its tasks at the desired
+ * count and rolls its deployments forward (DESIGN.md "Controllers are level-triggered"). A pass
+ * reads the service, its live tasks and the instances, accounts for the tasks that stopped since
+ * the last pass (an outbox, so each counts once), asks the pure plan what to stop and start, does
+ * that through the task service, and writes the service back only if nobody changed it meanwhile.
+ * A restart anywhere repeats nothing: the next pass sees what the last one did.
+ */
+import type { PlacementStrategy, RunTaskRequest, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { Scope } from '../domain/arn.js';
+import { deploymentIdsFrom, schedulerStopReasons, serviceMessages } from '../domain/ecs/service-deployment.js';
+import { addServiceEvent, serviceGroup, type ServiceRecord } from '../domain/ecs/service-record.js';
+import type { Clock } from '../kit/clock.js';
+import type { IdGen } from '../kit/id-gen.js';
+import { computeServicePlan, type PlanInstance, type PlanTask, type StopReason } from '../scheduler/service-plan.js';
+import { accountTaskStop, noteHealthyTasks, settleDeployments, tripCircuitBreaker } from '../scheduler/service-rollout.js';
+import type { LaunchResult, TaskLauncher } from '../services/ecs/task-launcher.js';
+import { MANAGED } from '../services/ecs/container-instance-service.js';
+import type { TaskService } from '../services/ecs/task-service.js';
+import type { Stores } from '../store/stores.js';
+import type { TaskRecord } from '../store/task-store.js';
+import { computeDaemonEligibility } from './daemon-eligibility.js';
+import type { ServiceHistory } from '../services/ecs/service-history.js';
+import { serviceLaunchRequest, serviceTaskTags } from './service-launch.js';
+
+export interface ServiceControllerDeps {
+  stores: Stores;
+  tasks: TaskService;
+  history: ServiceHistory;
+  clock: Clock;
+  idGen: IdGen;
+  accountId: string;
+  log: (line: string) => void;
+}
+
+/** At most this many tasks start per service per pass, so a pass stays short. */
+const MAX_STARTS_PER_PASS = 50;
+const STOPS_PER_PASS = 200;
+
+export class ServiceController {
+  constructor(private readonly deps: ServiceControllerDeps) {}
+
+  /** One pass over every ACTIVE or DRAINING service. */
+  async reconcileAll(): Promise<void> {
+    for (const service of await this.deps.stores.services.listLive()) {
+      await this.reconcile(service).catch((error: unknown) =>
+        this.deps.log(`service ${service.cluster}/${service.name}: reconcile failed: ${error instanceof Error ? error.stack : String(error)}`));
+    }
+  }
+
+  async reconcile(service: ServiceRecord): Promise<void> {
+    const { stores, clock } = this.deps;
+    const scope: Scope = { region: service.region, accountId: this.deps.accountId };
+    const now = clock.now();
+    const say = (message: string) => addServiceEvent(service, this.deps.idGen.uuid(), message, now);
+
+    const stops = await stores.services.pendingTaskStops(service.region, service.cluster, service.name, STOPS_PER_PASS);
+    for (const stop of stops) {
+      const task = await stores.tasks.get(service.region, service.cluster, stop.taskId);
+      if (task) accountTaskStop(service, task, now, say);
+    }
+    const instances = await this.#instances(scope, service);
+    const records = await this.#withoutOrphans(await stores.tasks.liveInGroup(service.region, service.cluster, serviceGroup(service.name)), instances);
+    const tasks = await this.#planTasks(records);
+    noteHealthyTasks(service, tasks, now);
+    const tripped = tripCircuitBreaker(service, now, deploymentIdsFrom((n) => this.deps.idGen.hex(n)), say);
+    if (tripped.failed) await this.deps.history.changed(service, tripped.failed);
+    if (tripped.rollback) await this.deps.history.started(scope, service, tripped.rollback);
+
+    const primary = service.deployments[0]!;
+    const desiredCount = service.status === 'ACTIVE' ? service.desiredCount : 0;
+    const plan = computeServicePlan({
+      schedulingStrategy: service.schedulingStrategy,
+      desiredCount: service.schedulingStrategy === 'DAEMON' ? [...instances.values()].filter((i) => i.eligible).length : desiredCount,
+      minimumHealthyPercent: service.deploymentConfiguration.minimumHealthyPercent,
+      maximumPercent: service.deploymentConfiguration.maximumPercent,
+      healthCheckGracePeriodMs: (service.healthCheckGracePeriodSeconds ?? 0) * 1000,
+      primaryDeploymentId: primary.id,
+      launchesAllowed: service.status === 'ACTIVE' && primary.rolloutState !== 'FAILED' && now >= service.throttle.notBefore,
+      tasks,
+      instances: service.status === 'ACTIVE' ? instances : new Map(),
+      now,
+    });
+
+    await this.#stop(service, records, plan.stop, say);
+    const started = service.schedulingStrategy === 'DAEMON'
+      ? await this.#startOn(scope, service, plan.startOn, say)
+      : await this.#start(scope, service, Math.min(plan.start, MAX_STARTS_PER_PASS), say);
+    if (plan.blocked) sayOnce(service, serviceMessages.blocked(service.name), say);
+
+    const after = [...tasks.map((t) => (plan.stop.some((s) => s.taskId === t.id) ? { ...t, desiredStatus: 'STOPPED' as const } : t)), ...started];
+    const changed = settleDeployments(service, after, service.schedulingStrategy === 'DAEMON' ? after.filter((t) => t.desiredStatus === 'RUNNING').length : desiredCount, now, say);
+    if (service.status === 'DRAINING' && after.every((t) => t.lastStatus === 'STOPPED')) service.status = 'INACTIVE';
+    for (const deployment of changed) await this.deps.history.changed(service, deployment);
+
+    service.updatedAt = now;
+    const last = stops.at(-1);
+    await stores.transaction(async (tx) => {
+      if (!(await tx.services.update(service))) return;
+      if (last) await tx.services.ackTaskStops(service.region, service.cluster, service.name, last.seq);
+    });
+  }
+
+  /** Tasks on instances that left the cluster are recorded STOPPED (and replaced on the next pass). */
+  async #withoutOrphans(records: TaskRecord[], instances: ReadonlyMap<string, PlanInstance>): Promise<TaskRecord[]> {
+    const kept: TaskRecord[] = [];
+    for (const record of records) {
+      if (instances.has(record.containerInstanceId)) kept.push(record);
+      else await this.deps.tasks.stopOrphaned(record);
+    }
+    return kept;
+  }
+
+  async #stop(service: ServiceRecord, records: readonly TaskRecord[], stops: readonly { taskId: string; reason: StopReason }[], say: (m: string) => void): Promise<void> {
+    if (stops.length === 0) return;
+    const byId = new Map(records.map((r) => [r.id, r]));
+    for (const { taskId, reason } of stops) {
+      const record = byId.get(taskId)!;
+      if (reason === 'unhealthy') say(serviceMessages.failedHealthChecks(service.name, taskId));
+      await this.deps.tasks.stopForService(record, stopReason(reason, record.startedBy));
+    }
+    say(serviceMessages.stopped(service.name, stops.map((s) => s.taskId)));
+  }
+
+  async #start(scope: Scope, service: ServiceRecord, count: number, say: (m: string) => void): Promise<PlanTask[]> {
+    if (count === 0) return [];
+    const result = await this.#launch(scope, service, count);
+    return this.#reportLaunch(service, result, say);
+  }
+
+  async #startOn(scope: Scope, service: ServiceRecord, instanceIds: readonly string[], say: (m: string) => void): Promise<PlanTask[]> {
+    const results: LaunchResult = { records: [], tags: [], failures: [] };
+    for (const instanceId of instanceIds.slice(0, MAX_STARTS_PER_PASS)) {
+      const result = await this.#launch(scope, service, 1, instanceId);
+      results.records.push(...result.records);
+      results.failures.push(...result.failures);
+    }
+    return this.#reportLaunch(service, results, say);
+  }
+
+  async #launch(scope: Scope, service: ServiceRecord, count: number, instanceId?: string): Promise<LaunchResult> {
+    const launcher: TaskLauncher = this.deps.tasks.launcher;
+    const request: RunTaskRequest = serviceLaunchRequest(service, defaultStrategy(service));
+    const tags = await serviceTaskTags(this.deps.stores, scope, service);
+    return launcher.launchForService(scope, request, count, { tags, ...(instanceId ? { instanceId } : {}) });
+  }
+
+  async #reportLaunch(service: ServiceRecord, result: LaunchResult, say: (m: string) => void): Promise<PlanTask[]> {
+    if (result.records.length > 0) say(serviceMessages.started(service.name, result.records.map((r) => r.id)));
+    if (result.failures.length > 0) sayOnce(service, serviceMessages.unableToPlace(service.name, placementDetail(result)), say);
+    return this.#planTasks(result.records);
+  }
+
+  /** The plan's view of tasks: whether an essential container has a health check comes from the definition. */
+  async #planTasks(records: readonly TaskRecord[]): Promise<PlanTask[]> {
+    const checked = new Map<string, boolean>();
+    const tasks: PlanTask[] = [];
+    for (const r of records) {
+      if (!checked.has(r.taskDefinitionArn)) {
+        const definition = await this.deps.stores.taskDefinitions.get(r.region, r.family, r.revision);
+        checked.set(r.taskDefinitionArn, hasEssentialHealthCheck(definition));
+      }
+      tasks.push({
+        id: r.id, deploymentId: r.startedBy, instanceId: r.containerInstanceId, lastStatus: r.lastStatus,
+        desiredStatus: r.desiredStatus, startedAt: r.startedAt, healthStatus: r.healthStatus, healthChecked: checked.get(r.taskDefinitionArn)!,
+      });
+    }
+    return tasks;
+  }
+
+  /** The capacity the service's tasks live on: the cluster's instances, or Berth's managed (Fargate) ones. */
+  async #instances(scope: Scope, service: ServiceRecord): Promise<Map<string, PlanInstance>> {
+    const fargate = service.launchType === 'FARGATE';
+    const records = fargate
+      ? await this.deps.stores.containerInstances.list(MANAGED, MANAGED, { managed: true, statuses: ['ACTIVE', 'DRAINING'] })
+      : await this.deps.stores.containerInstances.list(scope.region, service.cluster, { managed: false, statuses: ['ACTIVE', 'DRAINING'] });
+    const eligible = service.schedulingStrategy === 'DAEMON'
+      ? await computeDaemonEligibility(this.deps.stores, scope, service, records, this.deps.clock.now())
+      : new Set<string>();
+    return new Map(records.map((r) => [r.id, { id: r.id, status: r.status, eligible: eligible.has(r.id) }]));
+  }
+}
+
+/** Problems repeat every pass; say them again only when the newest event says something else. */
+function sayOnce(service: ServiceRecord, message: string, say: (m: string) => void): void {
+  if (service.events[0]?.message !== message) say(message);
+}
+
+function stopReason(reason: StopReason, deploymentId: string): string {
+  if (reason === 'unhealthy') return schedulerStopReasons.unhealthy;
+  return schedulerStopReasons.scaling(deploymentId);
+}
+
+function placementDetail(result: LaunchResult): string {
+  const failure = result.failures[0];
+  if (!failure?.reason || failure.reason === 'AGENT') return '';
+  const id = failure.arn?.slice(failure.arn.lastIndexOf('/') + 1);
+  const what: Record<string, string> = { 'RESOURCE:CPU': 'has insufficient CPU units available.', 'RESOURCE:MEMORY': 'has insufficient memory available.', 'RESOURCE:PORTS': 'is already using a port required by your task.' };
+  return what[failure.reason] ? ` The closest matching container-instance ${id} ${what[failure.reason]}` : ` The closest matching container-instance ${id} encountered error "${failure.reason}".`;
+}
+
+/** Without a strategy, ECS spreads a service's tasks across zones, then instances. */
+function defaultStrategy(service: ServiceRecord): PlacementStrategy[] {
+  if (service.placementStrategy.length > 0 || service.launchType === 'FARGATE') return service.placementStrategy;
+  return [{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'spread', field: 'instanceId' }];
+}
+
+function hasEssentialHealthCheck(definition: TaskDefinition | undefined): boolean {
+  return (definition?.containerDefinitions ?? []).some((c) => c.essential !== false && (c.healthCheck?.command?.length ?? 0) > 0 && c.healthCheck?.command?.[0] !== 'NONE');
+}
