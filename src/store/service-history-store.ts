@@ -1,4 +1,5 @@
 import type { ServiceDeployment, ServiceRevision } from '@aws-sdk/client-ecs';
+import { sql } from 'kysely';
 import { fromDoc, toDoc } from './json-doc.js';
 import type { Db } from './sqlite.js';
 
@@ -41,7 +42,8 @@ export class ServiceHistoryStore {
     if (q.statuses?.length) query = query.where('status', 'in', q.statuses);
     if (q.createdAfter !== undefined) query = query.where('created_at', '>=', q.createdAfter);
     if (q.createdBefore !== undefined) query = query.where('created_at', '<=', q.createdBefore);
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+    // Same-millisecond deployments keep the order they were written in (rowid).
+    const rows = await query.orderBy('created_at', 'desc').orderBy(sql`rowid`, 'desc').execute();
     return rows.map((r) => reviveDates(fromDoc<ServiceDeployment>(r.doc)));
   }
 
