@@ -59,5 +59,17 @@ print(json.dumps({'arn': td['taskDefinition']['taskDefinitionArn'], 'clusters': 
       await assert.rejects(run(aws, ['--endpoint-url', berth.url, 'ecs', 'delete-cluster', '--cluster', 'never'], { env: env() }),
         (e: { stderr: string }) => /ClusterNotFoundException.*Cluster not found\./s.test(e.stderr));
     });
+
+    it(`the AWS CLI (${aws}) creates a service and \`ecs wait services-stable\` returns`, { skip: aws.startsWith('/') && !existsSync(aws) && `${aws} is not installed` }, async () => {
+      const cli = (...args: string[]) => run(aws, ['--endpoint-url', berth.url, '--output', 'json', 'ecs', ...args], { env: env() });
+      const name = `idle-${aws.length}`;
+      await cli('register-task-definition', '--family', name, '--container-definitions', '[{"name":"app","image":"busybox","memory":64}]');
+      await cli('create-service', '--cluster', 'py', '--service-name', name, '--task-definition', name, '--desired-count', '0');
+      await cli('wait', 'services-stable', '--cluster', 'py', '--services', name);
+      const { stdout } = await cli('describe-services', '--cluster', 'py', '--services', name);
+      const [service] = (JSON.parse(stdout) as { services: { deployments: { rolloutState: string }[]; events: { message: string }[] }[] }).services;
+      assert.equal(service?.deployments[0]?.rolloutState, 'COMPLETED');
+      assert.ok(service?.events.some((e) => e.message === `(service ${name}) has reached a steady state.`));
+    });
   }
 });
