@@ -160,6 +160,19 @@ describe('service controller (simulation: real services, store, scheduler and ag
     assert.equal((await sim.describe('agent')).deploymentConfiguration?.maximumPercent, 100);
   });
 
+  it('gives its tasks the deployment as startedBy, the service as group, and propagated and managed tags', async () => {
+    const sim = await simulate();
+    const v1 = await sim.registerDefinition('web', 'good', { healthChecked: true });
+    const { service } = await sim.createService({
+      serviceName: 'web', taskDefinition: v1, desiredCount: 1, propagateTags: 'SERVICE', enableECSManagedTags: true, tags: [{ key: 'team', value: 'core' }],
+    });
+    await sim.until(async () => (await sim.liveTasks('web')).length === 1);
+    const [task] = await sim.liveTasks('web');
+    assert.deepEqual([task!.startedBy, task!.group], [service!.deployments![0]!.id, 'service:web']);
+    const tags = await sim.stores.tags.list(`arn:aws:ecs:us-east-1:123456789012:task/sim/${task!.id}`);
+    assert.deepEqual(tags.map((t) => [t.key, t.value]).sort(), [['aws:ecs:clusterName', 'sim'], ['aws:ecs:serviceName', 'web'], ['team', 'core']]);
+  });
+
   it('DeleteService with force stops every task and leaves the service INACTIVE', async () => {
     const sim = await simulate();
     const v1 = await sim.registerDefinition('web', 'good', { healthChecked: true });
