@@ -18,6 +18,7 @@ import type { LaunchResult, TaskLauncher } from '../services/ecs/task-launcher.j
 import { MANAGED } from '../services/ecs/container-instance-service.js';
 import type { TaskService } from '../services/ecs/task-service.js';
 import type { Stores } from '../store/stores.js';
+import type { ContainerInstanceRecord } from '../store/container-instance-store.js';
 import type { TaskRecord } from '../store/task-store.js';
 import { computeDaemonEligibility } from './daemon-eligibility.js';
 import type { ServiceHistory } from '../services/ecs/service-history.js';
@@ -37,19 +38,27 @@ export interface ServiceControllerDeps {
 const MAX_STARTS_PER_PASS = 50;
 const STOPS_PER_PASS = 200;
 
+/** Container instances read once per pass and cluster (many services share them). */
+type InstanceCache = Map<string, Promise<ContainerInstanceRecord[]>>;
+
 export class ServiceController {
+  /** Whether a task definition has an essential health check; definitions never change, so this is kept. */
+  readonly #healthChecked = new Map<string, boolean>();
+
   constructor(private readonly deps: ServiceControllerDeps) {}
 
   /** One pass over every ACTIVE or DRAINING service. */
   async reconcileAll(): Promise<void> {
+    const cache: InstanceCache = new Map();
     for (const service of await this.deps.stores.services.listLive()) {
-      await this.reconcile(service).catch((error: unknown) =>
+      await this.reconcile(service, cache).catch((error: unknown) =>
         this.deps.log(`service ${service.cluster}/${service.name}: reconcile failed: ${error instanceof Error ? error.stack : String(error)}`));
     }
   }
 
-  async reconcile(service: ServiceRecord): Promise<void> {
+  async reconcile(service: ServiceRecord, cache: InstanceCache = new Map()): Promise<void> {
     const { stores, clock } = this.deps;
+    const before = JSON.stringify(service);
     const scope: Scope = { region: service.region, accountId: this.deps.accountId };
     const now = clock.now();
     const say = (message: string) => addServiceEvent(service, this.deps.idGen.uuid(), message, now);
@@ -59,7 +68,7 @@ export class ServiceController {
       const task = await stores.tasks.get(service.region, service.cluster, stop.taskId);
       if (task) accountTaskStop(service, task, now, say);
     }
-    const instances = await this.#instances(scope, service);
+    const instances = await this.#instances(scope, service, cache);
     const records = await this.#withoutOrphans(await stores.tasks.liveInGroup(service.region, service.cluster, serviceGroup(service.name)), instances);
     const tasks = await this.#planTasks(records);
     noteHealthyTasks(service, tasks, now);
@@ -93,8 +102,10 @@ export class ServiceController {
     if (service.status === 'DRAINING' && after.every((t) => t.lastStatus === 'STOPPED')) service.status = 'INACTIVE';
     for (const deployment of changed) await this.deps.history.changed(service, deployment);
 
-    service.updatedAt = now;
     const last = stops.at(-1);
+    // A pass that changed nothing writes nothing (steady services cost reads only).
+    if (!last && JSON.stringify(service) === before) return;
+    service.updatedAt = now;
     await stores.transaction(async (tx) => {
       if (!(await tx.services.update(service))) return;
       if (last) await tx.services.ackTaskStops(service.region, service.cluster, service.name, last.seq);
@@ -153,7 +164,8 @@ export class ServiceController {
 
   /** The plan's view of tasks: whether an essential container has a health check comes from the definition. */
   async #planTasks(records: readonly TaskRecord[]): Promise<PlanTask[]> {
-    const checked = new Map<string, boolean>();
+    const checked = this.#healthChecked;
+    if (checked.size > 10_000) checked.clear();
     const tasks: PlanTask[] = [];
     for (const r of records) {
       if (!checked.has(r.taskDefinitionArn)) {
@@ -169,11 +181,17 @@ export class ServiceController {
   }
 
   /** The capacity the service's tasks live on: the cluster's instances, or Berth's managed (Fargate) ones. */
-  async #instances(scope: Scope, service: ServiceRecord): Promise<Map<string, PlanInstance>> {
+  async #instances(scope: Scope, service: ServiceRecord, cache: InstanceCache): Promise<Map<string, PlanInstance>> {
     const fargate = service.launchType === 'FARGATE';
-    const records = fargate
-      ? await this.deps.stores.containerInstances.list(MANAGED, MANAGED, { managed: true, statuses: ['ACTIVE', 'DRAINING'] })
-      : await this.deps.stores.containerInstances.list(scope.region, service.cluster, { managed: false, statuses: ['ACTIVE', 'DRAINING'] });
+    const key = fargate ? 'managed' : `${scope.region}/${service.cluster}`;
+    let listed = cache.get(key);
+    if (!listed) {
+      listed = fargate
+        ? this.deps.stores.containerInstances.list(MANAGED, MANAGED, { managed: true, statuses: ['ACTIVE', 'DRAINING'] })
+        : this.deps.stores.containerInstances.list(scope.region, service.cluster, { managed: false, statuses: ['ACTIVE', 'DRAINING'] });
+      cache.set(key, listed);
+    }
+    const records = await listed;
     const eligible = service.schedulingStrategy === 'DAEMON'
       ? await computeDaemonEligibility(this.deps.stores, scope, service, records, this.deps.clock.now())
       : new Set<string>();
