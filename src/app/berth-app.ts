@@ -78,8 +78,8 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   });
   const history = new ServiceHistory(stores);
   const serviceController = new ServiceController({ stores, tasks, history, clock, idGen, accountId: config.accountId, log });
-  const serviceLoop = new ControllerLoop(() => serviceController.reconcileAll(), SERVICE_PASS_INTERVAL_MS, (error) => log(`service controller: ${String(error)}`));
-  const nudge = () => serviceLoop.nudge();
+  const serviceLoop = new ControllerLoop<string>((only) => serviceController.reconcileAll(only), SERVICE_PASS_INTERVAL_MS, (error) => log(`service controller: ${String(error)}`));
+  const nudge = (key: string) => serviceLoop.nudge(key);
   tasks.onServiceTaskReport(nudge);
   const services = new ServiceService(stores, clusters, taskDefinitions, history, clock, idGen, nudge);
   const serviceDeployments = new ServiceDeploymentService(stores, clusters, history, clock, idGen, nudge);

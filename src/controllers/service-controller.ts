@@ -47,10 +47,13 @@ export class ServiceController {
 
   constructor(private readonly deps: ServiceControllerDeps) {}
 
-  /** One pass over every ACTIVE or DRAINING service. */
-  async reconcileAll(): Promise<void> {
+  /** One pass over every ACTIVE or DRAINING service, or just those `only` names (serviceKey). */
+  async reconcileAll(only?: ReadonlySet<string>): Promise<void> {
     const cache: InstanceCache = new Map();
-    for (const service of await this.deps.stores.services.listLive()) {
+    const services = only === undefined
+      ? await this.deps.stores.services.listLive()
+      : (await Promise.all([...only].map((key) => this.#get(key)))).filter((s) => s !== undefined && s.status !== 'INACTIVE');
+    for (const service of services as ServiceRecord[]) {
       await this.reconcile(service, cache).catch((error: unknown) =>
         this.deps.log(`service ${service.cluster}/${service.name}: reconcile failed: ${error instanceof Error ? error.stack : String(error)}`));
     }
@@ -110,6 +113,11 @@ export class ServiceController {
       if (!(await tx.services.update(service))) return;
       if (last) await tx.services.ackTaskStops(service.region, service.cluster, service.name, last.seq);
     });
+  }
+
+  #get(key: string): Promise<ServiceRecord | undefined> {
+    const [region = '', cluster = '', name = ''] = key.split('/');
+    return this.deps.stores.services.get(region, cluster, name);
   }
 
   /** Tasks on instances that left the cluster are recorded STOPPED (and replaced on the next pass). */

@@ -102,6 +102,9 @@ export function addServiceEvent(service: ServiceRecord, id: string, message: str
 /** The group a service's tasks carry, which ListTasks' serviceName filters on. */
 export const serviceGroup = (name: string) => `service:${name}`;
 
+/** A service's key in the controller's queue: region, cluster and name (none may hold a '/'). */
+export const serviceKey = (region: string, cluster: string, name: string) => `${region}/${cluster}/${name}`;
+
 /** The service a task group belongs to, if it is a service's. */
 export const serviceOfGroup = (group: string): string | undefined => group.startsWith('service:') ? group.slice('service:'.length) : undefined;
 

@@ -5,7 +5,7 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { ecsResourceOf, type Scope } from '../../domain/arn.js';
 import { deploymentIdsFrom } from '../../domain/ecs/service-deployment.js';
-import { addServiceEvent, serviceNameOf } from '../../domain/ecs/service-record.js';
+import { addServiceEvent, serviceKey, serviceNameOf } from '../../domain/ecs/service-record.js';
 import { decodeToken, pageSize, toPage } from '../../domain/pagination.js';
 import type { Clock } from '../../kit/clock.js';
 import { ServiceError } from '../../kit/errors.js';
@@ -33,7 +33,7 @@ export class ServiceDeploymentService {
     private readonly history: ServiceHistory,
     private readonly clock: Clock,
     private readonly idGen: IdGen,
-    private readonly nudge: () => void,
+    private readonly nudge: (serviceKey: string) => void,
   ) {}
 
   async list(scope: Scope, input: ListServiceDeploymentsRequest): Promise<ListServiceDeploymentsResponse> {
@@ -114,7 +114,7 @@ export class ServiceDeploymentService {
       service.updatedAt = now;
       if (!(await this.stores.services.update(service))) continue;
       await this.history.started(scope, service, rollback);
-      this.nudge();
+      this.nudge(serviceKey(service.region, service.cluster, service.name));
       return { serviceDeploymentArn: input.serviceDeploymentArn };
     }
   }

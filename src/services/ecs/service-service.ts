@@ -9,7 +9,7 @@ import {
   validatePropagateTags, validateSchedulingStrategy, validateServiceName,
 } from '../../domain/ecs/service-config.js';
 import { deploymentIdsFrom, newDeployment } from '../../domain/ecs/service-deployment.js';
-import { type DeploymentTarget, serviceGroup, type ServiceRecord } from '../../domain/ecs/service-record.js';
+import { type DeploymentTarget, serviceGroup, serviceKey, type ServiceRecord } from '../../domain/ecs/service-record.js';
 import { presentService } from '../../domain/ecs/service-view.js';
 import { validateTags } from '../../domain/ecs/tags.js';
 import { decodeToken, pageSize, toPage } from '../../domain/pagination.js';
@@ -38,8 +38,8 @@ export class ServiceService {
     private readonly history: ServiceHistory,
     private readonly clock: Clock,
     private readonly idGen: IdGen,
-    /** Asks the service controller for a pass soon. */
-    private readonly nudge: () => void,
+    /** Asks the service controller to look at a service soon. */
+    private readonly nudge: (serviceKey: string) => void,
   ) {}
 
   async create(scope: Scope, principalArn: string, input: CreateServiceRequest): Promise<CreateServiceResponse> {
@@ -88,7 +88,7 @@ export class ServiceService {
       await tx.tags.put(serviceArn(scope, cluster.name, name), tags);
     });
     await this.history.started(scope, service, service.deployments[0]!);
-    this.nudge();
+    this.nudge(serviceKey(service.region, service.cluster, service.name));
     return { service: await this.#present(scope, service) };
   }
 
@@ -131,7 +131,7 @@ export class ServiceService {
       service.updatedAt = now;
       if (!(await this.stores.services.update(service))) continue;
       if (redeploy) await this.history.started(scope, service, service.deployments[0]!);
-      this.nudge();
+      this.nudge(serviceKey(service.region, service.cluster, service.name));
       return { service: await this.#present(scope, service) };
     }
   }
@@ -148,7 +148,7 @@ export class ServiceService {
       service.desiredCount = 0;
       service.updatedAt = this.clock.now();
       if (!(await this.stores.services.update(service))) continue;
-      this.nudge();
+      this.nudge(serviceKey(service.region, service.cluster, service.name));
       return { service: await this.#present(scope, service) };
     }
   }

@@ -5,7 +5,7 @@ import type {
 import type { TaskAssignment, TaskReport } from '../../domain/ecs/task-contract.js';
 import { clusterArn, ecsResourceOf, isArn, parseArn, type Scope } from '../../domain/arn.js';
 import { containerInstanceIdOf } from '../../domain/ecs/container-instance.js';
-import { serviceGroup, serviceNameOf, serviceOfGroup } from '../../domain/ecs/service-record.js';
+import { serviceGroup, serviceKey, serviceNameOf, serviceOfGroup } from '../../domain/ecs/service-record.js';
 import { deriveLastStatus, taskArn } from '../../domain/ecs/task.js';
 import { decodeToken, pageSize, toPage } from '../../domain/pagination.js';
 import type { Clock } from '../../kit/clock.js';
@@ -31,7 +31,7 @@ export interface TaskServiceOptions {
  */
 export class TaskService {
   readonly #listeners = new Set<(instanceId: string) => void>();
-  readonly #serviceTaskListeners = new Set<(service: string) => void>();
+  readonly #serviceTaskListeners = new Set<(key: string) => void>();
   /** RunTask, StartTask and the service controller's launches. */
   readonly launcher: TaskLauncher;
 
@@ -46,8 +46,8 @@ export class TaskService {
     this.launcher = new TaskLauncher(stores, clusters, taskDefinitions, clock, idGen, options.random, (id) => this.#notify(id));
   }
 
-  /** Tells `listener` the name of a service one of whose tasks an agent reported on. */
-  onServiceTaskReport(listener: (service: string) => void): () => void {
+  /** Tells `listener` the serviceKey of a service one of whose tasks an agent reported on. */
+  onServiceTaskReport(listener: (key: string) => void): () => void {
     this.#serviceTaskListeners.add(listener);
     return () => this.#serviceTaskListeners.delete(listener);
   }
@@ -179,7 +179,7 @@ export class TaskService {
     record.version += 1;
     await this.#saveStopAware(record);
     const owner = serviceOfGroup(record.group);
-    if (owner !== undefined) for (const listener of this.#serviceTaskListeners) listener(owner);
+    if (owner !== undefined) for (const listener of this.#serviceTaskListeners) listener(serviceKey(record.region, record.cluster, owner));
     // A stopped task leaves its agent's assignments: tell it now, so it cleans up without waiting.
     if (record.lastStatus === 'STOPPED') this.#notify(record.containerInstanceId);
   }
