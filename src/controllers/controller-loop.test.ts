@@ -8,22 +8,24 @@ describe('ControllerLoop', () => {
   afterEach(() => mock.timers.reset());
 
   const flush = async () => { for (let i = 0; i < 5; i++) await Promise.resolve(); };
+  /** Moves the fake timers on, then lets the promises they started settle. */
+  const tick = async (ms: number) => {
+    mock.timers.tick(ms);
+    await flush();
+  };
+  const unexpected = (error: unknown) => assert.fail(String(error));
 
   it('passes over everything at start and every interval, over just the nudged keys in between', async () => {
     const passes: (string[] | 'all')[] = [];
-    const loop = new ControllerLoop<string>(async (only) => { passes.push(only ? [...only] : 'all'); }, 1_000, assert.fail);
+    const loop = new ControllerLoop<string>(async (only) => { passes.push(only ? [...only] : 'all'); }, 1_000, unexpected);
     loop.start();
-    mock.timers.tick(0);
-    await flush();
+    await tick(0);
     loop.nudge('a');
     loop.nudge('b');
-    mock.timers.tick(0);
-    await flush();
-    mock.timers.tick(999);
-    await flush();
+    await tick(0);
+    await tick(999);
     assert.deepEqual(passes, ['all', ['a', 'b']]);
-    mock.timers.tick(1);
-    await flush();
+    await tick(1);
     assert.deepEqual(passes, ['all', ['a', 'b'], 'all']);
     await loop.close();
   });
@@ -38,19 +40,16 @@ describe('ControllerLoop', () => {
       passes.push(only ? [...only] : 'all');
       if (passes.length === 1) await new Promise<void>((resolve) => { release = resolve; });
       running -= 1;
-    }, 1_000, assert.fail);
+    }, 1_000, unexpected);
     loop.start();
-    mock.timers.tick(0);
-    await flush();
+    await tick(0);
     loop.nudge('x');
     loop.nudge('y');
-    mock.timers.tick(0);
-    await flush();
+    await tick(0);
     assert.deepEqual(passes, ['all']);
     release();
     await flush();
-    mock.timers.tick(0);
-    await flush();
+    await tick(0);
     assert.deepEqual(passes, ['all', ['x', 'y']]);
     await loop.close();
   });
@@ -60,10 +59,8 @@ describe('ControllerLoop', () => {
     let calls = 0;
     const loop = new ControllerLoop<string>(async () => { calls += 1; throw new Error('boom'); }, 1_000, (e) => errors.push(e));
     loop.start();
-    mock.timers.tick(0);
-    await flush();
-    mock.timers.tick(1_000);
-    await flush();
+    await tick(0);
+    await tick(1_000);
     assert.equal(calls, 2);
     assert.equal(errors.length, 2);
     await loop.close();

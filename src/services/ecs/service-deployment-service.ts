@@ -1,7 +1,6 @@
 import type {
   DescribeServiceDeploymentsRequest, DescribeServiceDeploymentsResponse, DescribeServiceRevisionsRequest,
-  DescribeServiceRevisionsResponse, Failure, ListServiceDeploymentsRequest, ListServiceDeploymentsResponse, ServiceDeployment,
-  ServiceRevision, StopServiceDeploymentRequest, StopServiceDeploymentResponse,
+  DescribeServiceRevisionsResponse, Failure, ListServiceDeploymentsRequest, ListServiceDeploymentsResponse, StopServiceDeploymentRequest, StopServiceDeploymentResponse,
 } from '@aws-sdk/client-ecs';
 import { ecsResourceOf, type Scope } from '../../domain/arn.js';
 import { deploymentIdsFrom } from '../../domain/ecs/service-deployment.js';
@@ -16,8 +15,11 @@ import type { Stores } from '../../store/stores.js';
 import type { ClusterService } from './cluster-service.js';
 import type { ServiceHistory } from './service-history.js';
 
+type HistoryKind = 'service-deployment' | 'service-revision';
+type HistoryKey = ServiceKey & { id: string };
+
 /** `<kind>/<cluster>/<service>/<id>` of a service-deployment or service-revision ARN in this scope. */
-function parseHistoryArn(scope: Scope, kind: 'service-deployment' | 'service-revision', arn: string | undefined): (ServiceKey & { id: string }) | undefined {
+function parseHistoryArn(scope: Scope, kind: HistoryKind, arn: string | undefined): HistoryKey | undefined {
   const parts = arn === undefined ? undefined : ecsResourceOf(scope, arn)?.split('/');
   if (parts?.length !== 4 || parts[0] !== kind) return undefined;
   return { region: scope.region, cluster: parts[1]!, service: parts[2]!, id: parts[3]! };
@@ -63,31 +65,28 @@ export class ServiceDeploymentService {
   }
 
   async describe(scope: Scope, input: DescribeServiceDeploymentsRequest): Promise<DescribeServiceDeploymentsResponse> {
-    const arns = input.serviceDeploymentArns ?? [];
-    if (arns.length < 1 || arns.length > MAX_ARNS) throw new ServiceError('InvalidParameterException', `serviceDeploymentArns must have between 1 and ${MAX_ARNS} items.`);
-    const serviceDeployments: ServiceDeployment[] = [];
-    const failures: Failure[] = [];
-    for (const arn of arns) {
-      const key = parseHistoryArn(scope, 'service-deployment', arn);
-      const found = key && await this.stores.serviceHistory.getDeployment(key, key.id);
-      if (found) serviceDeployments.push(found);
-      else failures.push({ arn, reason: 'MISSING' });
-    }
-    return { serviceDeployments, failures };
+    const found = await this.#describeMany(scope, 'service-deployment', input.serviceDeploymentArns, (key) => this.stores.serviceHistory.getDeployment(key, key.id));
+    return { serviceDeployments: found.items, failures: found.failures };
   }
 
   async describeRevisions(scope: Scope, input: DescribeServiceRevisionsRequest): Promise<DescribeServiceRevisionsResponse> {
-    const arns = input.serviceRevisionArns ?? [];
-    if (arns.length < 1 || arns.length > MAX_ARNS) throw new ServiceError('InvalidParameterException', `serviceRevisionArns must have between 1 and ${MAX_ARNS} items.`);
-    const serviceRevisions: ServiceRevision[] = [];
+    const found = await this.#describeMany(scope, 'service-revision', input.serviceRevisionArns, (key) => this.stores.serviceHistory.getRevision(key, key.id));
+    return { serviceRevisions: found.items, failures: found.failures };
+  }
+
+  /** A batch read by ARN: what is found, and a MISSING failure for each of the others. */
+  async #describeMany<T>(scope: Scope, kind: HistoryKind, arns: readonly string[] | undefined, get: (key: HistoryKey) => Promise<T | undefined>): Promise<{ items: T[]; failures: Failure[] }> {
+    const list = arns ?? [];
+    if (list.length < 1 || list.length > MAX_ARNS) throw new ServiceError('InvalidParameterException', `${kind === 'service-deployment' ? 'serviceDeploymentArns' : 'serviceRevisionArns'} must have between 1 and ${MAX_ARNS} items.`);
+    const items: T[] = [];
     const failures: Failure[] = [];
-    for (const arn of arns) {
-      const key = parseHistoryArn(scope, 'service-revision', arn);
-      const found = key && await this.stores.serviceHistory.getRevision(key, key.id);
-      if (found) serviceRevisions.push(found);
+    for (const arn of list) {
+      const key = parseHistoryArn(scope, kind, arn);
+      const found = key && await get(key);
+      if (found) items.push(found);
       else failures.push({ arn, reason: 'MISSING' });
     }
-    return { serviceRevisions, failures };
+    return { items, failures };
   }
 
   /** stopType ROLLBACK (the only one): the deployment in progress goes back to the last completed one. */
