@@ -20,8 +20,10 @@ fi
 
 node --import tsx bench/api-throughput.ts "$@"
 node --import tsx bench/placement-throughput.ts
+node --import tsx bench/service-controller.ts
 if docker info >/dev/null 2>&1; then
   node --import tsx bench/task-startup.ts
+  node --import tsx bench/service-rollout.ts
 else
-  echo "bench: no Docker engine (scripts/docker-setup.sh); task-startup skipped" >&2
+  echo "bench: no Docker engine (scripts/docker-setup.sh); task-startup and service-rollout skipped" >&2
 fi
