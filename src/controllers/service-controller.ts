@@ -9,7 +9,7 @@
 import type { PlacementStrategy, RunTaskRequest, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { Scope } from '../domain/arn.js';
 import { deploymentIdsFrom, schedulerStopReasons, serviceMessages } from '../domain/ecs/service-deployment.js';
-import { addServiceEvent, serviceGroup, type ServiceRecord } from '../domain/ecs/service-record.js';
+import { addServiceEvent, serviceGroup, serviceKey, serviceOfGroup, type ServiceRecord } from '../domain/ecs/service-record.js';
 import type { Clock } from '../kit/clock.js';
 import type { IdGen } from '../kit/id-gen.js';
 import { computeServicePlan, type PlanInstance, type PlanTask, type StopReason } from '../scheduler/service-plan.js';
@@ -19,6 +19,7 @@ import { MANAGED } from '../services/ecs/container-instance-service.js';
 import type { TaskService } from '../services/ecs/task-service.js';
 import type { Stores } from '../store/stores.js';
 import type { ContainerInstanceRecord } from '../store/container-instance-store.js';
+import type { ServiceTaskStop } from '../store/service-store.js';
 import type { TaskRecord } from '../store/task-store.js';
 import { computeDaemonEligibility } from './daemon-eligibility.js';
 import type { ServiceHistory } from '../services/ecs/service-history.js';
@@ -37,9 +38,28 @@ export interface ServiceControllerDeps {
 /** At most this many tasks start per service per pass, so a pass stays short. */
 const MAX_STARTS_PER_PASS = 50;
 const STOPS_PER_PASS = 200;
+const ALL_STOPS_PER_PASS = 5_000;
 
-/** Container instances read once per pass and cluster (many services share them). */
-type InstanceCache = Map<string, Promise<ContainerInstanceRecord[]>>;
+/**
+ * What one pass reads once for all services: container instances per cluster (many services share
+ * them), and on a full pass every service's live tasks and pending stops (two reads, not two a service).
+ */
+interface PassReads {
+  instances: Map<string, Promise<ContainerInstanceRecord[]>>;
+  tasks?: Map<string, TaskRecord[]>;
+  stops?: Map<string, ServiceTaskStop[]>;
+}
+
+const groupBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> => {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+};
 
 export class ServiceController {
   /** Whether a task definition has an essential health check; definitions never change, so this is kept. */
@@ -49,30 +69,37 @@ export class ServiceController {
 
   /** One pass over every ACTIVE or DRAINING service, or just those `only` names (serviceKey). */
   async reconcileAll(only?: ReadonlySet<string>): Promise<void> {
-    const cache: InstanceCache = new Map();
+    const { stores } = this.deps;
+    const reads: PassReads = { instances: new Map() };
+    if (only === undefined) {
+      reads.tasks = groupBy(await stores.tasks.liveServiceTasks(), (t) => serviceKey(t.region, t.cluster, serviceOfGroup(t.group)!));
+      reads.stops = groupBy(await stores.services.allPendingTaskStops(ALL_STOPS_PER_PASS), (s) => serviceKey(s.region, s.cluster, s.service));
+    }
     const services = only === undefined
       ? await this.deps.stores.services.listLive()
       : (await Promise.all([...only].map((key) => this.#get(key)))).filter((s) => s !== undefined && s.status !== 'INACTIVE');
     for (const service of services as ServiceRecord[]) {
-      await this.reconcile(service, cache).catch((error: unknown) =>
+      await this.reconcile(service, reads).catch((error: unknown) =>
         this.deps.log(`service ${service.cluster}/${service.name}: reconcile failed: ${error instanceof Error ? error.stack : String(error)}`));
     }
   }
 
-  async reconcile(service: ServiceRecord, cache: InstanceCache = new Map()): Promise<void> {
+  async reconcile(service: ServiceRecord, reads: PassReads = { instances: new Map() }): Promise<void> {
     const { stores, clock } = this.deps;
-    const before = JSON.stringify(service);
+    const key = serviceKey(service.region, service.cluster, service.name);
+    const before = fingerprint(service);
     const scope: Scope = { region: service.region, accountId: this.deps.accountId };
     const now = clock.now();
     const say = (message: string) => addServiceEvent(service, this.deps.idGen.uuid(), message, now);
 
-    const stops = await stores.services.pendingTaskStops(service.region, service.cluster, service.name, STOPS_PER_PASS);
+    const stops = reads.stops ? (reads.stops.get(key) ?? []) : await stores.services.pendingTaskStops(service.region, service.cluster, service.name, STOPS_PER_PASS);
     for (const stop of stops) {
       const task = await stores.tasks.get(service.region, service.cluster, stop.taskId);
       if (task) accountTaskStop(service, task, now, say);
     }
-    const instances = await this.#instances(scope, service, cache);
-    const records = await this.#withoutOrphans(await stores.tasks.liveInGroup(service.region, service.cluster, serviceGroup(service.name)), instances);
+    const instances = await this.#instances(scope, service, reads.instances);
+    const live = reads.tasks ? (reads.tasks.get(key) ?? []) : await stores.tasks.liveInGroup(service.region, service.cluster, serviceGroup(service.name));
+    const records = await this.#withoutOrphans(live, instances);
     const tasks = await this.#planTasks(records);
     noteHealthyTasks(service, tasks, now);
     const tripped = tripCircuitBreaker(service, now, deploymentIdsFrom((n) => this.deps.idGen.hex(n)), say);
@@ -107,7 +134,7 @@ export class ServiceController {
 
     const last = stops.at(-1);
     // A pass that changed nothing writes nothing (steady services cost reads only).
-    if (!last && JSON.stringify(service) === before) return;
+    if (!last && fingerprint(service) === before) return;
     service.updatedAt = now;
     await stores.transaction(async (tx) => {
       if (!(await tx.services.update(service))) return;
@@ -189,7 +216,7 @@ export class ServiceController {
   }
 
   /** The capacity the service's tasks live on: the cluster's instances, or Berth's managed (Fargate) ones. */
-  async #instances(scope: Scope, service: ServiceRecord, cache: InstanceCache): Promise<Map<string, PlanInstance>> {
+  async #instances(scope: Scope, service: ServiceRecord, cache: PassReads['instances']): Promise<Map<string, PlanInstance>> {
     const fargate = service.launchType === 'FARGATE';
     const key = fargate ? 'managed' : `${scope.region}/${service.cluster}`;
     let listed = cache.get(key);
@@ -206,6 +233,9 @@ export class ServiceController {
     return new Map(records.map((r) => [r.id, { id: r.id, status: r.status, eligible: eligible.has(r.id) }]));
   }
 }
+
+/** What a pass compares to see whether it changed a service (events by their newest id: they only grow). */
+const fingerprint = (service: ServiceRecord): string => JSON.stringify({ ...service, events: service.events[0]?.id });
 
 /** Problems repeat every pass; say them again only when the newest event says something else. */
 function sayOnce(service: ServiceRecord, message: string, say: (m: string) => void): void {

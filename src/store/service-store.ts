@@ -91,6 +91,12 @@ export class ServiceStore {
     return rows.map((r) => ({ seq: Number(r.seq), taskId: r.task_id }));
   }
 
+  /** Every service's unaccounted stops, oldest first (one read for a controller's full pass). */
+  async allPendingTaskStops(limit: number): Promise<(ServiceTaskStop & { region: string; cluster: string; service: string })[]> {
+    const rows = await this.db.selectFrom('service_task_stops').selectAll().orderBy('seq').limit(limit).execute();
+    return rows.map((r) => ({ seq: Number(r.seq), taskId: r.task_id, region: r.region, cluster: r.cluster, service: r.service }));
+  }
+
   /** Forgets the stops up to `seq` once they are accounted for. */
   async ackTaskStops(region: string, cluster: string, service: string, seq: number): Promise<void> {
     await this.db.deleteFrom('service_task_stops')

@@ -1,4 +1,5 @@
-import type { TaskRecord } from '../domain/ecs/task-record.js';
+import { sql } from 'kysely';
+import type { TaskRecord, TaskReservation } from '../domain/ecs/task-record.js';
 import { fromDoc, toDoc } from './json-doc.js';
 import { queryTemplate } from './query-template.js';
 import type { TasksTable } from './schema.js';
@@ -22,6 +23,14 @@ const countLive = queryTemplate((db: Db, region: string, cluster: string) =>
     .select(['last_status as lastStatus', 'launch_type as launchType', (eb) => eb.fn.countAll().as('n')])
     .where('region', '=', region).where('cluster', '=', cluster).where('last_status', '!=', 'STOPPED')
     .groupBy(['last_status', 'launch_type']));
+
+/** A live task as placement sees it. */
+export interface LiveReservation {
+  instanceId: string;
+  group: string;
+  lastStatus: string;
+  reservation: TaskReservation;
+}
 
 export interface TaskListQuery {
   desiredStatus: 'RUNNING' | 'STOPPED';
@@ -47,9 +56,28 @@ export class TaskStore {
     return (await selectLiveOnInstance(this.db, instanceId)).map(toRecord);
   }
 
+  /** Every service's tasks that are not STOPPED yet (one read for a controller's full pass). */
+  async liveServiceTasks(): Promise<TaskRecord[]> {
+    const rows = await this.db.selectFrom('tasks').selectAll().where('last_status', '!=', 'STOPPED').where('task_group', 'like', 'service:%').execute();
+    return rows.map(toRecord);
+  }
+
   /** A group's tasks that are not STOPPED yet (a service's: `service:<name>`). */
   async liveInGroup(region: string, cluster: string, group: string): Promise<TaskRecord[]> {
     return (await selectLiveInGroup(this.db, region, cluster, group)).map(toRecord);
+  }
+
+  /**
+   * What the live tasks on these instances hold, for placement: one query, and only the
+   * reservation taken out of each document (SQLite's json_extract), not whole tasks.
+   */
+  async reservationsOn(instanceIds: readonly string[]): Promise<LiveReservation[]> {
+    if (instanceIds.length === 0) return [];
+    const rows = await this.db.selectFrom('tasks')
+      .select(['container_instance_id as instanceId', 'task_group as group', 'last_status as lastStatus', sql<string>`json_extract(doc, '$.reservation')`.as('reservation')])
+      .where('container_instance_id', 'in', instanceIds).where('last_status', '!=', 'STOPPED')
+      .execute();
+    return rows.map((r) => ({ instanceId: r.instanceId, group: r.group, lastStatus: r.lastStatus, reservation: JSON.parse(r.reservation) as TaskReservation }));
   }
 
   async list(region: string, cluster: string, q: TaskListQuery): Promise<TaskRecord[]> {

@@ -3,6 +3,7 @@ import { AGENT_QUIET_LIMIT_MS, containerInstanceArn } from '../../domain/ecs/con
 import type { InstanceSnapshot } from '../../scheduler/placement-types.js';
 import type { ContainerInstanceRecord } from '../../store/container-instance-store.js';
 import type { Stores } from '../../store/stores.js';
+import type { LiveReservation } from '../../store/task-store.js';
 
 /**
  * The placement snapshot of container instances: what each registered, minus what its live tasks
@@ -10,8 +11,14 @@ import type { Stores } from '../../store/stores.js';
  */
 export async function snapshotInstances(stores: Stores, scope: Scope, records: readonly ContainerInstanceRecord[], now: number): Promise<InstanceSnapshot[]> {
   const snapshots: InstanceSnapshot[] = [];
+  const byInstance = new Map<string, LiveReservation[]>();
+  for (const live of await stores.tasks.reservationsOn(records.map((r) => r.id))) {
+    const list = byInstance.get(live.instanceId);
+    if (list) list.push(live);
+    else byInstance.set(live.instanceId, [live]);
+  }
   for (const record of records) {
-    const tasks = await stores.tasks.liveOnInstance(record.id);
+    const tasks = byInstance.get(record.id) ?? [];
     const registered = new Map(record.body.registeredResources.map((r) => [r.name, r]));
     const ports = new Set((registered.get('PORTS')?.stringSetValue ?? []).map(Number));
     const portsUdp = new Set((registered.get('PORTS_UDP')?.stringSetValue ?? []).map(Number));
