@@ -9,7 +9,9 @@
  *
  * Berth side: `bin/berth up --port 0` on a fresh data dir; each run is t0 → RunTask → DescribeTasks
  * every BENCH_POLL_MS until lastStatus is RUNNING; then StopTask and a wait (untimed) until the
- * agent has removed the task's containers and network. Peer side: `docker run -d --network none`
+ * agent has removed the task's containers and its sandbox (pause container and network). Bridge
+ * side (BENCH_BRIDGE=0 skips it): the same for an EC2 task in bridge mode on a `bin/berth agent`
+ * joined to the same Berth, the like-for-like peer of `docker run -d`. Peer side: `docker run -d --network none`
  * timed from spawn to the CLI's exit (the container is running by then), and the awsvpc-like
  * variant `docker network create` + `docker run -d --network <net>`. A `docker events` stream
  * recorded through the run splits each start into the engine's steps (network create, container
@@ -30,6 +32,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateClusterCommand, DescribeTasksCommand, type ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type Task,
 } from '@aws-sdk/client-ecs';
+import { type AgentProcess, startAgentProcess } from '../test/support/agent-process.js';
 import { type BerthProcess, removeDataDir, startBerthProcess } from '../test/support/berth-process.js';
 import { TEST_IMAGE } from '../test/support/docker.js';
 import { type DockerTraceProxy, engineOperation, startDockerTraceProxy, type TracedCall } from './support/docker-trace-proxy.js';
@@ -46,6 +49,14 @@ const FAMILY = 'bench-startup';
 /** On every container and network the peer side creates, for the final sweep. */
 const PEER_LABEL = `berth-bench.task-startup=${process.pid}`;
 const TASK_ARN_LABEL = 'com.amazonaws.ecs.task-arn';
+const CONTAINER_NAME_LABEL = 'com.amazonaws.ecs.container-name';
+/** On a task's containers: the pause container of the awsvpc sandbox they joined; on that one: its network. */
+const SANDBOX_LABEL = 'berth.sandbox';
+const NETWORK_LABEL = 'berth.network';
+/** The bridge-mode side: an EC2 task on a `berth agent` joined to this cluster. */
+const EC2_CLUSTER = 'bench-startup-ec2';
+const EC2_FAMILY = 'bench-startup-bridge';
+const BRIDGE = process.env.BENCH_BRIDGE !== '0';
 
 /** Wall-clock epoch milliseconds with sub-millisecond resolution (same clock as Berth's and dockerd's timestamps). */
 const nowMs = () => performance.timeOrigin + performance.now();
@@ -107,10 +118,15 @@ class EventLog {
 
   /** Epoch ms of the first event matching, waiting up to `waitMs` for it to arrive. */
   async find(match: (e: EngineEvent) => boolean, waitMs = 2000): Promise<number | undefined> {
+    const e = await this.findEvent(match, waitMs);
+    return e?.timeNano === undefined ? undefined : e.timeNano / 1e6;
+  }
+
+  async findEvent(match: (e: EngineEvent) => boolean, waitMs = 2000): Promise<EngineEvent | undefined> {
     const deadline = Date.now() + waitMs;
     for (;;) {
       const e = this.#events.find(match);
-      if (e?.timeNano !== undefined) return e.timeNano / 1e6;
+      if (e?.timeNano !== undefined) return e;
       if (Date.now() > deadline) return undefined;
       await sleep(20);
     }
@@ -123,6 +139,7 @@ class EventLog {
 
 const containerEvent = (action: string, test: (e: EngineEvent) => boolean) => (e: EngineEvent) => e.Type === 'container' && e.Action === action && test(e);
 const networkEvent = (action: string, name: string) => (e: EngineEvent) => e.Type === 'network' && e.Action === action && e.Actor?.Attributes?.name === name;
+const eventMs = (e: EngineEvent | undefined) => (e?.timeNano === undefined ? undefined : e.timeNano / 1e6);
 
 // ---------------------------------------------------------------------------------------------
 // measurements
@@ -138,7 +155,9 @@ interface BerthRun {
   /** Untimed cleanup, for information: StopTask → STOPPED, and → containers and network removed (100 ms polls). */
   stopToStopped: number; stopToGone: number;
   /** Epoch ms of each step; undefined where an event was not seen. */
-  t0: number; runTaskReturned: number; createdAt: number; networkCreated?: number | undefined; pullStartedAt?: number | undefined;
+  t0: number; runTaskReturned: number; createdAt: number; networkCreated?: number | undefined; pauseStarted?: number | undefined;
+  /** The task's sandbox was provisioned before RunTask (a warm-pool spare). */
+  sandboxFromPool: boolean; pullStartedAt?: number | undefined;
   pullStoppedAt?: number | undefined; containerCreated?: number | undefined; containerStarted?: number | undefined; startedAt: number; seenRunning: number;
 }
 
@@ -159,9 +178,12 @@ let interrupted = false;
 const berthTasks: string[] = [];
 const peerContainers = new Set<string>();
 const peerNetworks = new Set<string>();
+/** Sandbox networks of tasks whose cleanup has not been seen yet. */
+const berthNetworks = new Set<string>();
+let agent: AgentProcess | undefined;
 
 const describe = async (taskArn: string): Promise<Task> => {
-  const out = await ecs!.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [taskArn] }));
+  const out = await ecs!.send(new DescribeTasksCommand({ cluster: taskArn.includes(`/${EC2_CLUSTER}/`) ? EC2_CLUSTER : CLUSTER, tasks: [taskArn] }));
   const task = out.tasks?.[0];
   if (!task) throw new Error(`DescribeTasks does not know ${taskArn}: ${JSON.stringify(out.failures)}`);
   return task;
@@ -178,13 +200,20 @@ async function networkExists(name: string): Promise<boolean> {
   return (await docker(['network', 'inspect', name])).code === 0;
 }
 
-async function berthRun(): Promise<BerthRun> {
+async function containerExists(id: string): Promise<boolean> {
+  return (await docker(['container', 'inspect', id])).code === 0;
+}
+
+type LaunchKind = 'FARGATE' | 'EC2';
+
+async function berthRun(kind: LaunchKind = 'FARGATE'): Promise<BerthRun> {
   const cpuBefore = cpuSeconds(berth!.child.pid);
   const t0 = nowMs();
   const start = performance.now();
   const out = await ecs!.send(new RunTaskCommand({
-    cluster: CLUSTER, taskDefinition: FAMILY, launchType: 'FARGATE',
-    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-berth'] } },
+    ...(kind === 'FARGATE'
+      ? { cluster: CLUSTER, taskDefinition: FAMILY, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-berth'] } } }
+      : { cluster: EC2_CLUSTER, taskDefinition: EC2_FAMILY, launchType: 'EC2' }),
   }));
   const runTaskCall = performance.now() - start;
   const runTaskReturned = nowMs();
@@ -210,25 +239,33 @@ async function berthRun(): Promise<BerthRun> {
   if (startedAt === undefined) throw new Error(`task ${taskArn} is RUNNING without startedAt`);
 
   // Untimed from here: engine timestamps, then stop and wait until the agent removed everything.
-  const hasArn = (e: EngineEvent) => e.Actor?.Attributes?.[TASK_ARN_LABEL] === taskArn;
-  const network = `berth-task-${taskIdOf(taskArn)}`;
-  const [networkCreated, containerCreated, containerStarted] = await Promise.all([
-    events!.find(networkEvent('create', network)), events!.find(containerEvent('create', hasArn)), events!.find(containerEvent('start', hasArn)),
-  ]);
+  // The task's own container (not its sandbox's pause container) names the sandbox it joined.
+  const hasArn = (e: EngineEvent) => e.Actor?.Attributes?.[TASK_ARN_LABEL] === taskArn && e.Actor.Attributes[CONTAINER_NAME_LABEL] !== undefined;
+  const [created, containerStarted] = await Promise.all([events!.findEvent(containerEvent('create', hasArn)), events!.find(containerEvent('start', hasArn))]);
+  const containerCreated = eventMs(created);
+  const pauseId = created?.Actor?.Attributes?.[SANDBOX_LABEL];
+  const isPause = (e: EngineEvent) => e.Actor?.ID === pauseId;
+  const [pauseCreate, pauseStarted] = pauseId === undefined ? [] : await Promise.all([events!.findEvent(containerEvent('create', isPause)), events!.find(containerEvent('start', isPause))]);
+  const network = pauseCreate?.Actor?.Attributes?.[NETWORK_LABEL];
+  const networkCreated = network === undefined ? undefined : await events!.find(networkEvent('create', network), 0);
+  if (network) berthNetworks.add(network);
   const stopStart = performance.now();
-  await ecs!.send(new StopTaskCommand({ cluster: CLUSTER, task: taskArn, reason: 'bench run done' }));
+  await ecs!.send(new StopTaskCommand({ cluster: kind === 'FARGATE' ? CLUSTER : EC2_CLUSTER, task: taskArn, reason: 'bench run done' }));
   const deadline = Date.now() + 60_000;
   let stopToStopped = Number.NaN;
+  const gone = async () => (await berthContainersOf(taskArn)).length === 0 && (!pauseId || !(await containerExists(pauseId))) && (!network || !(await networkExists(network)));
   for (;;) {
     const stopped = (await describe(taskArn)).lastStatus === 'STOPPED';
     if (stopped && Number.isNaN(stopToStopped)) stopToStopped = performance.now() - stopStart;
-    if (stopped && (await berthContainersOf(taskArn)).length === 0 && !(await networkExists(network))) break;
-    if (Date.now() > deadline) throw new Error(`task ${taskArn}: containers or network ${network} still there 60 s after StopTask`);
+    if (stopped && (await gone())) break;
+    if (Date.now() > deadline) throw new Error(`task ${taskArn}: containers or sandbox ${pauseId} ${network} still there 60 s after StopTask`);
     await sleep(100);
   }
+  if (network) berthNetworks.delete(network);
   return {
     total, serverMs: startedAt - createdAt, runTaskCall, polls, berthCpuMs, stopToStopped, stopToGone: performance.now() - stopStart,
-    t0, runTaskReturned, createdAt, networkCreated, pullStartedAt: ms(task.pullStartedAt), pullStoppedAt: ms(task.pullStoppedAt),
+    t0, runTaskReturned, createdAt, networkCreated, pauseStarted, sandboxFromPool: pauseStarted !== undefined && pauseStarted < t0,
+    pullStartedAt: ms(task.pullStartedAt), pullStoppedAt: ms(task.pullStoppedAt),
     containerCreated, containerStarted, startedAt, seenRunning,
   };
 }
@@ -271,6 +308,8 @@ async function cleanup(): Promise<string[]> {
   ecs?.destroy();
   ecs = undefined;
   // Berth first, so its agent does not start anything again; then whatever it left on the engine.
+  await agent?.stop().catch(() => undefined);
+  agent = undefined;
   await berth?.stop().catch(() => undefined);
   berth = undefined;
   await proxy?.close().catch(() => undefined);
@@ -281,9 +320,10 @@ async function cleanup(): Promise<string[]> {
       problems.push(`task ${taskArn} left ${ids.length} container(s); removed`);
       await docker(['rm', '-f', ...ids]);
     }
-    const network = `berth-task-${taskIdOf(taskArn)}`;
+  }
+  for (const network of [...berthTasks.map((arn) => `berth-task-${taskIdOf(arn)}`), ...berthNetworks]) {
     if (await networkExists(network)) {
-      problems.push(`task ${taskArn} left network ${network}; removed`);
+      problems.push(`network ${network} was left; removed`);
       await docker(['network', 'rm', network]);
     }
   }
@@ -373,6 +413,14 @@ async function main(): Promise<number> {
     family: FAMILY, requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512',
     containerDefinitions: [{ name: 'app', image: TEST_IMAGE, command: ['sleep', '300'], stopTimeout: 2, essential: true }],
   }));
+  if (BRIDGE) {
+    await ecs.send(new CreateClusterCommand({ clusterName: EC2_CLUSTER }));
+    await ecs.send(new RegisterTaskDefinitionCommand({
+      family: EC2_FAMILY, requiresCompatibilities: ['EC2'], networkMode: 'bridge',
+      containerDefinitions: [{ name: 'app', image: TEST_IMAGE, command: ['sleep', '300'], stopTimeout: 2, essential: true, memory: 64 }],
+    }));
+    agent = await startAgentProcess(berth, EC2_CLUSTER);
+  }
 
   process.stdout.write([
     `Task startup: RunTask → RUNNING (FARGATE, awsvpc, cached image ${TEST_IMAGE}) vs docker run -d, interleaved`,
@@ -385,14 +433,17 @@ async function main(): Promise<number> {
   const berthRuns: BerthRun[] = [];
   const plainRuns: DockerRun[] = [];
   const netRuns: DockerRun[] = [];
+  const bridgeRuns: BerthRun[] = [];
   for (let i = 0; i < WARMUP + RUNS; i++) {
     const measured = i >= WARMUP;
     const tag = measured ? `run ${i - WARMUP + 1}/${RUNS}` : `warm-up ${i + 1}/${WARMUP}`;
     const b = await berthRun();
     const d = await dockerRun(false, i);
     const n = await dockerRun(true, i);
-    process.stderr.write(`  ${pad(tag, 13)} berth ${f(b.total, 0)} ms (server ${f(b.serverMs, 0)} ms, ${b.polls} polls)  docker run ${f(d.total, 0)} ms  network create + run ${f(n.networkCreate ?? 0, 0)} + ${f(n.run, 0)} ms\n`);
+    const e = BRIDGE ? await berthRun('EC2') : undefined;
+    process.stderr.write(`  ${pad(tag, 13)} berth ${f(b.total, 0)} ms (server ${f(b.serverMs, 0)} ms, ${b.polls} polls${b.sandboxFromPool ? ', pooled sandbox' : ''})  docker run ${f(d.total, 0)} ms  network create + run ${f(n.networkCreate ?? 0, 0)} + ${f(n.run, 0)} ms${e ? `  berth bridge ${f(e.total, 0)} ms` : ''}\n`);
     if (!measured) continue;
+    if (e) bridgeRuns.push(e);
     berthRuns.push(b);
     plainRuns.push(d);
     netRuns.push(n);
@@ -403,6 +454,7 @@ async function main(): Promise<number> {
   const out: string[] = ['', ...table('Headline', [
     ['Berth RunTask → RUNNING (client, polled)', berthTotal],
     ['Berth createdAt → startedAt (server)', berthRuns.map((r) => r.serverMs)],
+    ...(BRIDGE ? [['Berth EC2 bridge task → RUNNING (berth agent)', bridgeRuns.map((r) => r.total)] as [string, number[]]] : []),
     ['docker run -d --network none', plain],
     ['docker network create + docker run -d', netRuns.map((r) => r.total)],
     ['  of which docker network create', netRuns.map((r) => r.networkCreate ?? Number.NaN)],
@@ -417,13 +469,18 @@ async function main(): Promise<number> {
   out.push('',
     `Berth / docker run -d:                     p50 ${f(ratio50, 2)}x   p95 ${f(ratio95, 2)}x   (target p50 <= ${TARGET_RATIO}x: ${ratioOk ? 'met' : 'MISSED'})`,
     `Berth / docker network create + run -d:    p50 ${f(netRatio50, 2)}x`,
+    ...(BRIDGE ? [`Berth bridge (EC2) / docker run -d:        p50 ${f(pct(bridgeRuns.map((r) => r.total), 50) / pct(plain, 50), 2)}x   p95 ${f(pct(bridgeRuns.map((r) => r.total), 95) / pct(plain, 95), 2)}x`] : []),
+    `FARGATE runs whose sandbox came from the warm pool: ${berthRuns.filter((r) => r.sandboxFromPool).length}/${berthRuns.length}`,
     `Berth p50 ${f(pct(berthTotal, 50), 0)} ms (target < ${TARGET_P50_MS} ms: ${p50Ok ? 'met' : 'MISSED'})`);
 
+  const ownSandbox = berthRuns.filter((r) => !r.sandboxFromPool);
   out.push('', ...table('Where Berth\'s time goes (per run, consecutive steps; e: docker events, s: task timestamps, c: client clock)', [
     ['c t0 → RunTask answered', berthRuns.map((r) => r.runTaskCall)],
     ['c t0 → s createdAt', span(berthRuns, (r) => r.t0, (r) => r.createdAt)],
-    ['s createdAt → e network created', span(berthRuns, (r) => r.createdAt, (r) => r.networkCreated)],
-    ['e network created → s pullStartedAt', span(berthRuns, (r) => r.networkCreated, (r) => r.pullStartedAt)],
+    ['s createdAt → s pullStartedAt (sandbox ready)', span(berthRuns, (r) => r.createdAt, (r) => r.pullStartedAt)],
+    ['  own sandbox: s createdAt → e network created', span(ownSandbox, (r) => r.createdAt, (r) => r.networkCreated)],
+    ['  own sandbox: e network → e pause started', span(ownSandbox, (r) => r.networkCreated, (r) => r.pauseStarted)],
+    ['  own sandbox: e pause started → s pullStartedAt', span(ownSandbox, (r) => r.pauseStarted, (r) => r.pullStartedAt)],
     ['s pullStartedAt → s pullStoppedAt (image check)', span(berthRuns, (r) => r.pullStartedAt, (r) => r.pullStoppedAt)],
     ['s pullStoppedAt → e container created', span(berthRuns, (r) => r.pullStoppedAt, (r) => r.containerCreated)],
     ['e container created → e container started', span(berthRuns, (r) => r.containerCreated, (r) => r.containerStarted)],

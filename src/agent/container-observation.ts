@@ -1,6 +1,7 @@
 /**
- * What the engine says about one container → the runner's view of it: status, ports, address,
- * health. Used after a start, on adoption after an agent restart, and on a resync. Pure.
+ * What the engine says about one container → the runner's view of it: status, ports, health (an
+ * awsvpc task's address is its sandbox's, not a container's). Used after a start, on adoption
+ * after an agent restart, and on a resync. Pure.
  */
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import type { ContainerState } from '../runtime/container-runtime.js';
@@ -11,8 +12,6 @@ import { recordExit, type ManagedContainer } from './task-state.js';
 export interface ObservationContext {
   readonly definition: TaskDefinition;
   readonly hostIp: string;
-  /** The awsvpc task network's name, if the task has one. */
-  readonly taskNetwork?: string;
 }
 
 /** networkBindings as ECS reports them: the bound ports (bridge), the container's own (host). */
@@ -44,8 +43,6 @@ export function applyObservation(c: ManagedContainer, state: ContainerState | un
     return false;
   }
   c.startedAt ??= state.startedAt ?? now;
-  const ip = ctx.taskNetwork ? state.networks[ctx.taskNetwork] : undefined;
-  if (ip) c.ip = ip;
   if (state.running || state.status === 'paused' || state.status === 'restarting') {
     c.known = 'RUNNING';
     c.networkBindings = computeNetworkBindings(c, state, ctx);

@@ -18,7 +18,7 @@ function input(container: ContainerDefinition, over: Partial<ContainerSpecInput>
   const taskDefinition: TaskDefinition = { family: 'web', revision: 1, networkMode: 'bridge', containerDefinitions: [container], ...task };
   return {
     taskId: 'abc123', taskDefinition, container, hostPorts: [], hostIp: '127.0.0.1',
-    networkMode: computeNetworkMode(taskDefinition, 'berth-task-abc123'), labels: { l: '1' }, stopTimeoutSeconds: 30, ...over,
+    networkMode: computeNetworkMode(taskDefinition, 'pause-id'), labels: { l: '1' }, stopTimeoutSeconds: 30, ...over,
   };
 }
 
@@ -80,14 +80,18 @@ describe('computeContainerSpec', () => {
     ]);
   });
 
-  it('maps network modes: host and none publish nothing; awsvpc joins the task network with the container name as alias', () => {
+  it('maps network modes: host and none publish nothing; awsvpc joins the sandbox, leaving DNS, hosts and net sysctls to it', () => {
     const c: ContainerDefinition = { name: 'app', image: 'i', portMappings: [{ containerPort: 80 }] };
     for (const mode of ['host', 'none'] as const) {
       const spec = computeContainerSpec(input(c, {}, { networkMode: mode }));
       assert.deepEqual([spec.networkMode, spec.portBindings, spec.networkAliases], [mode, undefined, undefined]);
     }
-    const vpc = computeContainerSpec(input(c, {}, { networkMode: 'awsvpc' }));
-    assert.deepEqual([vpc.networkMode, vpc.portBindings, vpc.networkAliases], ['berth-task-abc123', undefined, ['app']]);
+    const vpc = computeContainerSpec(input({
+      ...c, hostname: 'h', dnsServers: ['10.0.0.2'], extraHosts: [{ hostname: 'db', ipAddress: '10.0.0.9' }],
+      systemControls: [{ namespace: 'net.core.somaxconn', value: '1024' }, { namespace: 'kernel.shmmax', value: '1' }],
+    }, {}, { networkMode: 'awsvpc' }));
+    assert.deepEqual([vpc.networkMode, vpc.portBindings, vpc.networkAliases, vpc.hostname, vpc.dnsServers, vpc.extraHosts, vpc.sysctls],
+      ['container:pause-id', undefined, undefined, undefined, undefined, undefined, { 'kernel.shmmax': '1' }]);
     assert.throws(() => computeNetworkMode({ networkMode: 'awsvpc' }, undefined));
   });
 

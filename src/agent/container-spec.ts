@@ -7,6 +7,7 @@ import { parseTaskCpu, parseTaskMemory } from '../domain/ecs/fargate.js';
 import type { ContainerDefinition, HealthCheck, TaskDefinition, TaskOverride, Volume } from '@aws-sdk/client-ecs';
 import type { ContainerSpec, HealthCheckSpec, MountSpec, NetworkMode, PortBinding } from '../runtime/container-runtime.js';
 import { runtimeContainerName } from './labels.js';
+import { isNetworkSysctl } from './sandbox-spec.js';
 import type { HostPortAssignment } from '../domain/ecs/task-contract.js';
 
 const MIB = 1024 * 1024;
@@ -25,16 +26,16 @@ export function toHealthCheckSpec(h: HealthCheck): HealthCheckSpec {
   };
 }
 
-/** Where a task's containers attach: Docker's built-in modes, or the awsvpc task's own network. */
-export function computeNetworkMode(definition: TaskDefinition, taskNetwork: string | undefined): NetworkMode {
+/** Where a task's containers attach: Docker's built-in modes, or the awsvpc task's sandbox (its pause container's namespace). */
+export function computeNetworkMode(definition: TaskDefinition, sandboxId: string | undefined): NetworkMode {
   switch (definition.networkMode) {
     case 'host':
       return 'host';
     case 'none':
       return 'none';
     case 'awsvpc':
-      if (!taskNetwork) throw new Error('an awsvpc task needs its network before its containers');
-      return taskNetwork;
+      if (!sandboxId) throw new Error('an awsvpc task needs its sandbox before its containers');
+      return `container:${sandboxId}`;
     default:
       return 'bridge';
   }
@@ -133,21 +134,23 @@ export function computeContainerSpec(input: ContainerSpecInput): ContainerSpec {
   set('maxSwapBytes', lp?.maxSwap === undefined || memoryBytes === undefined ? undefined : lp.maxSwap * MIB);
   set('nanoCpus', limits.nanoCpus);
   set('portBindings', computePortBindings(input));
-  // On the task's own network its containers find each other by container name.
-  set('networkAliases', spec.networkMode === input.networkMode && !['bridge', 'host', 'none'].includes(input.networkMode) ? [c.name!] : undefined);
   set('healthcheck', c.healthCheck?.command?.length ? toHealthCheckSpec(c.healthCheck) : undefined);
   set('ulimits', c.ulimits?.map((u) => ({ name: u.name!, soft: u.softLimit!, hard: u.hardLimit! })));
   set('init', lp?.initProcessEnabled);
   set('mounts', computeMounts(input));
   set('readonlyRootfs', c.readonlyRootFilesystem);
-  set('extraHosts', c.extraHosts?.map((h) => ({ hostname: h.hostname!, ipAddress: h.ipAddress! })));
-  set('hostname', c.hostname);
   set('privileged', c.privileged);
-  set('dnsServers', c.dnsServers);
-  set('dnsSearchDomains', c.dnsSearchDomains);
   set('capAdd', lp?.capabilities?.add);
   set('capDrop', lp?.capabilities?.drop);
   set('shmSizeBytes', lp?.sharedMemorySize === undefined ? undefined : lp.sharedMemorySize * MIB);
-  set('sysctls', c.systemControls?.length ? Object.fromEntries(c.systemControls.map((s) => [s.namespace!, s.value ?? ''])) : undefined);
+  // In a sandbox's namespace these belong to the pause container (sandbox-spec.ts); Docker refuses them here.
+  const joined = spec.networkMode!.startsWith('container:');
+  const sysctls = (c.systemControls ?? []).filter((s) => !(joined && isNetworkSysctl(s.namespace ?? '')));
+  set('sysctls', sysctls.length > 0 ? Object.fromEntries(sysctls.map((s) => [s.namespace!, s.value ?? ''])) : undefined);
+  if (joined) return spec;
+  set('extraHosts', c.extraHosts?.map((h) => ({ hostname: h.hostname!, ipAddress: h.ipAddress! })));
+  set('hostname', c.hostname);
+  set('dnsServers', c.dnsServers);
+  set('dnsSearchDomains', c.dnsSearchDomains);
   return spec;
 }

@@ -12,14 +12,16 @@ import { TaskEngine } from './task-engine.js';
 
 const IMAGE = 'berth-test/busybox:latest';
 
-export function fakeEngineHarness(options: { images?: string[]; registry?: string[] } = {}) {
+export function fakeEngineHarness(options: { images?: string[]; registry?: string[]; warmSandboxes?: number } = {}) {
   const clock = new FakeClock();
   const fake = new FakeContainerRuntime({ clock, images: options.images ?? [IMAGE], registry: options.registry ?? [] });
   const { runtime, calls } = recording(fake);
   const reports = new ReportLog();
   const engines: TaskEngine[] = [];
   const newEngine = () => {
-    const engine = new TaskEngine({ runtime, clock, cluster: 'default', onReport: reports.onReport, labels: { 'berth.agent': 'a1' } });
+    const engine = new TaskEngine({
+      runtime, clock, cluster: 'default', onReport: reports.onReport, labels: { 'berth.agent': 'a1' }, warmSandboxes: options.warmSandboxes ?? 0,
+    });
     engines.push(engine);
     return engine;
   };

@@ -29,6 +29,8 @@ export interface ContainerLabelInput {
   readonly stopTimeoutSeconds: number;
   /** The container definition's `dockerLabels`; ours win on a clash. */
   readonly dockerLabels?: Readonly<Record<string, string>>;
+  /** The pause container whose namespace it joins (awsvpc). */
+  readonly sandboxId?: string;
 }
 
 export function computeContainerLabels(input: ContainerLabelInput): Record<string, string> {
@@ -40,6 +42,7 @@ export function computeContainerLabels(input: ContainerLabelInput): Record<strin
     [ECS_LABELS.family]: input.family,
     [ECS_LABELS.version]: String(input.revision),
     [STOP_TIMEOUT_LABEL]: String(input.stopTimeoutSeconds),
+    ...(input.sandboxId ? { [SANDBOX_LABELS.sandbox]: input.sandboxId } : {}),
   };
 }
 
@@ -55,3 +58,14 @@ export function runtimeContainerName(taskId: string, containerName: string): str
 
 /** The per-task Docker network of an awsvpc task. */
 export const taskNetworkName = (taskId: string): string => `berth-task-${taskId}`;
+
+/**
+ * On an awsvpc sandbox's pause container: its role and the network it holds, so a restarted agent
+ * knows it without the task. On a task's containers: the id of the pause container whose network
+ * namespace they share (the record of which sandbox a task claimed).
+ */
+export const SANDBOX_LABELS = { role: 'berth.role', network: 'berth.network', sandbox: 'berth.sandbox' } as const;
+export const SANDBOX_ROLE = 'sandbox';
+
+/** The pause container of a task's own sandbox; '.' never occurs in an ECS container name, so no clash. */
+export const sandboxContainerName = (taskId: string): string => `berth-${taskId}.pause`;

@@ -22,6 +22,23 @@ export interface RunnerDeps {
   report(report: TaskReport): void;
   /** Routes the runtime events of `containerId` to the task's runner from now on. */
   claim(containerId: string, taskArn: string): void;
+  /** The pause image's reference, imported on first use. */
+  pauseImage(): Promise<string>;
+  /** Ready sandboxes to take instead of making one (absent: every awsvpc task makes its own). */
+  readonly pool?: SandboxClaimer;
+}
+
+/** A sandbox provisioned ahead of its task: network, running pause container, address. */
+export interface SpareSandbox {
+  readonly network: string;
+  readonly pauseName: string;
+  readonly pauseId: string;
+  readonly ip: string;
+}
+
+export interface SandboxClaimer {
+  /** A ready spare, now the caller's; undefined when none is ready. */
+  claim(): SpareSandbox | undefined;
 }
 
 export type RunnerMessage =

@@ -12,8 +12,10 @@
 import { systemClock, type Clock } from '../kit/clock.js';
 import type { ContainerRuntime, ContainerSummary, RuntimeEvent } from '../runtime/container-runtime.js';
 import { silentLogger, type AgentLogger } from './agent-logger.js';
-import { computeAgentLabels } from './labels.js';
-import { computeOrphanTarget, groupByTask, reapTask, type ReapTarget } from './restore.js';
+import { computeAgentLabels, SANDBOX_LABELS } from './labels.js';
+import { pauseImageOnce } from './pause-image.js';
+import { SandboxPool } from './sandbox-pool.js';
+import { computeOrphanTarget, groupByTask, reapTask, removeSandbox, type ReapTarget } from './restore.js';
 import type { RunnerDeps } from './runner-deps.js';
 import type { TaskAssignment, TaskReport } from '../domain/ecs/task-contract.js';
 import { TaskRunner } from './task-runner.js';
@@ -36,6 +38,12 @@ export interface TaskEngineOptions {
   readonly defaultStopTimeoutSeconds?: number;
   /** Wait before retrying after a retriable runtime failure or a lost event stream. Default 1 s. */
   readonly retryDelayMs?: number;
+  /**
+   * Ready awsvpc sandboxes to keep for the next tasks (sandbox-pool.ts); 0 for none. Default
+   * BERTH_WARM_SANDBOXES, else 0: opt-in until it has soaked in the Docker suites (each spare holds
+   * one of Docker's ~30 default address pools). Read here until the composition roots pass it.
+   */
+  readonly warmSandboxes?: number;
 }
 
 const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
@@ -57,6 +65,7 @@ export class TaskEngine {
   readonly #forgotten = new Set<string>();
   readonly #background = new Set<Promise<void>>();
   readonly #pump: Promise<void>;
+  readonly #pool: SandboxPool | undefined;
   #latest: readonly TaskAssignment[] | undefined;
   #restoring: Promise<void> | undefined;
   /** Found by `restore()`, waiting for the next `apply` to adopt or reap them. */
@@ -76,12 +85,19 @@ export class TaskEngine {
     });
     eventsReady.catch(() => undefined);
     const retryDelayMs = options.retryDelayMs ?? 1_000;
+    const pauseImage = pauseImageOnce(this.#runtime, this.#abort.signal);
+    const warm = options.warmSandboxes ?? Number(process.env.BERTH_WARM_SANDBOXES ?? 0);
+    this.#pool = warm > 0
+      ? new SandboxPool({ runtime: this.#runtime, agentLabels: this.#agentLabels, size: warm, pauseImage, logger: this.#logger })
+      : undefined;
     this.#deps = {
       runtime: this.#runtime, clock: this.#clock, hostIp: options.hostIp ?? '127.0.0.1', agentLabels: this.#agentLabels,
       defaultStopTimeoutSeconds: options.defaultStopTimeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS, retryDelayMs,
       logger: this.#logger, signal: this.#abort.signal, eventsReady,
       report: (report) => this.#onReport(report),
       claim: (containerId, taskArn) => this.#owners.set(containerId, taskArn),
+      pauseImage,
+      ...(this.#pool ? { pool: this.#pool } : {}),
     };
     this.#pump = this.#pumpEvents(ready, failed, retryDelayMs);
   }
@@ -95,10 +111,14 @@ export class TaskEngine {
     if (this.#restoring) return this.#restoring;
     this.#restoring = (async () => {
       await this.#deps.eventsReady;
+      // Once at startup, so the first awsvpc task does not wait for it; a failure is tried again then.
+      await this.#deps.pauseImage().catch((error: unknown) => this.#logger.warn('cannot import the pause image', { error: (error as Error).message }));
       const found = await this.#runtime.listContainers(this.#agentLabels, { signal: this.#abort.signal });
-      const adoptable = groupByTask(found.filter((c) => !this.#owners.has(c.id)));
-      for (const arn of this.#runners.keys()) adoptable.delete(arn);
-      this.#adoptable = adoptable;
+      const { byTask, spares } = groupByTask(found.filter((c) => !this.#owners.has(c.id)));
+      for (const arn of this.#runners.keys()) byTask.delete(arn);
+      this.#adoptable = byTask;
+      if (this.#pool) await this.#pool.adopt(spares);
+      else this.#removeSpares(spares);
     })();
     try {
       await this.#restoring;
@@ -129,14 +149,15 @@ export class TaskEngine {
     throw new Error('TaskEngine did not settle');
   }
 
-  /** Ends every loop and the event subscription; containers are left as they are (a restart re-adopts them). */
+  /** Ends every loop and the event subscription; tasks' containers are left as they are (a restart re-adopts them), spare sandboxes removed. */
   async close(): Promise<void> {
+    await this.#pool?.close();
     this.#abort.abort();
     await Promise.allSettled([this.#pump, ...[...this.#runners.values()].map((r) => r.done), ...this.#background]);
   }
 
   #quiet(): boolean {
-    return !this.#restoring && this.#background.size === 0 && [...this.#runners.values()].every((r) => r.idle);
+    return !this.#restoring && this.#background.size === 0 && !this.#pool?.busy && [...this.#runners.values()].every((r) => r.idle);
   }
 
   #reconcile(assignments: readonly TaskAssignment[]): void {
@@ -184,7 +205,18 @@ export class TaskEngine {
     this.#onReport(computeTaskReport(task));
   }
 
-  /** Removes a task's containers and network in the background; the task is done after. */
+  /** Spare sandboxes from before a restart that this engine does not keep. */
+  #removeSpares(spares: readonly ContainerSummary[]): void {
+    const warn = (what: string, error: unknown) => this.#logger.warn(`cannot ${what}`, { error: (error as Error).message });
+    for (const s of spares) this.#track(removeSandbox(this.#runtime, { pause: s.id, network: s.labels[SANDBOX_LABELS.network] }, this.#abort.signal, warn));
+  }
+
+  #track(work: Promise<void>): void {
+    const tracked = work.finally(() => this.#background.delete(tracked));
+    this.#background.add(tracked);
+  }
+
+  /** Removes a task's containers and sandbox in the background; the task is done after. */
   #reap(target: ReapTarget): void {
     this.#runners.delete(target.taskArn);
     this.#forgotten.delete(target.taskArn);

@@ -62,7 +62,7 @@ export class TaskRunner {
     return {
       taskArn: task.taskArn,
       containers: task.containers.flatMap((c) => (c.runtimeId ? [{ id: c.runtimeId, stopTimeoutSeconds: c.stopTimeoutSeconds }] : [])),
-      ...(task.network ? { network: task.network.name } : {}),
+      sandboxes: task.sandbox && !task.sandbox.removed ? [{ pause: task.sandbox.pauseId ?? task.sandbox.pauseName, network: task.sandbox.network }] : [],
     };
   }
 
@@ -172,7 +172,7 @@ export class TaskRunner {
     if (task.known === 'STOPPED') return;
     if (task.desired === 'STOPPED' && task.containers.every((c) => c.known === 'STOPPED')) {
       task.executionStoppedAt ??= now;
-      if (task.network && !task.network.removed) return; // stopStep removes it first
+      if (task.sandbox && !task.sandbox.removed) return; // stopStep removes it first
       task.known = 'STOPPED';
       task.stoppedAt = now;
       return;

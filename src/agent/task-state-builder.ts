@@ -1,7 +1,7 @@
 /** A new runner's state from its first assignment: every container NONE, overrides applied. */
 import { applyContainerOverrides } from '../domain/ecs/task.js';
 import type { DependencyCondition } from './dependency-graph.js';
-import { taskIdOf, taskNetworkName } from './labels.js';
+import { sandboxContainerName, taskIdOf, taskNetworkName } from './labels.js';
 import type { TaskAssignment } from '../domain/ecs/task-contract.js';
 import type { ManagedContainer, TaskState } from './task-state.js';
 
@@ -34,7 +34,9 @@ export function createTaskState(assignment: TaskAssignment, defaultStopTimeoutSe
     desired: assignment.desiredStatus,
     containers,
     adopted: false,
-    ...(definition.networkMode === 'awsvpc' ? { network: { name: taskNetworkName(taskId), created: false, removed: false } } : {}),
+    ...(definition.networkMode === 'awsvpc'
+      ? { sandbox: { network: taskNetworkName(taskId), pauseName: sandboxContainerName(taskId), networkCreated: false, ready: false, removed: false } }
+      : {}),
     ...(stopping && (code === 'TaskFailedToStart' || code === 'EssentialContainerExited') ? { stopCode: code } : {}),
     ...(stopping && assignment.stoppedReason !== undefined ? { stoppedReason: assignment.stoppedReason } : {}),
   };

@@ -29,13 +29,23 @@ export interface ManagedContainer {
   reason?: string;
   health: WireHealth;
   networkBindings: ContainerReport['networkBindings'];
-  /** Its address on the task's own network (awsvpc). */
-  ip?: string;
 }
 
-export interface TaskNetwork {
-  readonly name: string;
-  created: boolean;
+/**
+ * An awsvpc task's sandbox: a network plus the pause container attached to it, whose namespace
+ * the task's containers join. The task's own (named for it) or a spare claimed from the warm pool.
+ */
+export interface TaskSandbox {
+  network: string;
+  /** The pause container's name (to find it again after a create whose answer was lost). */
+  pauseName: string;
+  networkCreated: boolean;
+  pauseId?: string;
+  /** The pause container runs and has its address: the task's containers can join it. */
+  ready: boolean;
+  /** The task's address: the pause container's on the network. */
+  ip?: string;
+  /** Pause container and network removed, after the task's containers stopped. */
   removed: boolean;
 }
 
@@ -51,7 +61,7 @@ export interface TaskState {
   readonly containers: ManagedContainer[];
   /** Re-adopted after an agent restart: startedAt comes from the containers, not from now. */
   adopted: boolean;
-  network?: TaskNetwork;
+  sandbox?: TaskSandbox;
   pullStartedAt?: number;
   pullStoppedAt?: number;
   startedAt?: number;
@@ -96,8 +106,8 @@ function computeContainerReport(c: ManagedContainer): ContainerReport {
 
 /** The report of the task as the runner knows it now. */
 export function computeTaskReport(task: TaskState): TaskReport {
-  const ip = task.containers.find((c) => c.ip)?.ip;
-  const net = task.network;
+  const net = task.sandbox;
+  const ip = net?.ip;
   const attachmentStatus = net?.removed ? 'DELETED' : ip ? 'ATTACHED' : 'PRECREATED';
   return {
     taskArn: task.taskArn,

@@ -1,6 +1,6 @@
 /**
  * The runtime actions of a task runner, one bounded step at a time (ECS `docker_task_engine.go`'s
- * status → transition table): provision the awsvpc network, pull, create, start what the
+ * status → transition table): provision the awsvpc sandbox, pull, create, start what the
  * dependency graph allows; stop in reverse dependency order; re-read containers from the engine.
  * Only the runner's loop calls these, so they mutate its state without locks.
  */
@@ -13,6 +13,7 @@ import { computeFailureReason, isRetriable } from './failure-reasons.js';
 import { computeContainerLabels, ECS_LABELS } from './labels.js';
 import type { RunnerDeps } from './runner-deps.js';
 import { isAtLeast } from './statuses.js';
+import { SandboxSteps } from './sandbox-steps.js';
 import { recordExit, toDependencyNode, type ManagedContainer, type TaskState } from './task-state.js';
 
 export interface StepCallbacks {
@@ -33,16 +34,17 @@ export class TaskSteps {
   readonly #deps: RunnerDeps;
   readonly #task: TaskState;
   readonly #cb: StepCallbacks;
+  readonly #sandbox: SandboxSteps | undefined;
 
   constructor(deps: RunnerDeps, task: TaskState, callbacks: StepCallbacks) {
     this.#deps = deps;
     this.#task = task;
     this.#cb = callbacks;
+    this.#sandbox = task.sandbox && new SandboxSteps(deps, task, task.sandbox, { fail: (reason) => callbacks.fail(reason), retryLater: () => callbacks.retryLater() });
   }
 
   get #ctx(): ObservationContext {
-    const net = this.#task.network;
-    return { definition: this.#task.definition, hostIp: this.#deps.hostIp, ...(net ? { taskNetwork: net.name } : {}) };
+    return { definition: this.#task.definition, hostIp: this.#deps.hostIp };
   }
 
   #call() {
@@ -71,14 +73,16 @@ export class TaskSteps {
       this.#cb.claim(keep.id);
       await this.observe(c);
     }
-    const net = this.#task.network;
-    if (net && (await runtime.inspectNetwork(net.name, this.#call()))) net.created = true;
+    await this.#sandbox?.adopt(found);
   }
 
   /** One step towards RUNNING; false when there is nothing to do until something happens. */
   async startStep(): Promise<boolean> {
     const task = this.#task;
-    if (task.network && !task.network.created) return this.#createNetwork();
+    if (task.sandbox && !task.sandbox.ready) {
+      await this.#sandbox!.provision();
+      return true;
+    }
     const toPull = task.containers.filter((c) => c.known === 'NONE');
     if (toPull.length > 0) return this.#pull(toPull);
     for (const c of task.containers.filter((x) => x.known === 'PULLED')) {
@@ -97,7 +101,7 @@ export class TaskSteps {
     return plan.startable.length > 0 || plan.impossible.length > 0;
   }
 
-  /** One step towards STOPPED: stop what no running container depends on; then the network. */
+  /** One step towards STOPPED: stop what no running container depends on; then the sandbox. */
   async stopStep(): Promise<boolean> {
     const task = this.#task;
     for (const c of task.containers) if (!isAtLeast(c.known, 'RUNNING')) c.known = 'STOPPED';
@@ -106,18 +110,7 @@ export class TaskSteps {
       const changed = await Promise.all(stoppable.map((name) => this.#stopOne(this.#container(name))));
       return changed.some(Boolean);
     }
-    const net = task.network;
-    if (net && !net.removed && task.containers.every((c) => c.known === 'STOPPED')) {
-      try {
-        if (net.created) await this.#deps.runtime.removeNetwork(net.name, this.#call());
-        net.removed = true;
-      } catch (error) {
-        this.#rethrowIfAborted(error);
-        this.#deps.logger.warn('cannot remove the task network', { taskArn: task.taskArn, error: (error as Error).message });
-        if (isRetriable(error)) this.#cb.retryLater();
-        else net.removed = true;
-      }
-    }
+    if (task.sandbox && !task.sandbox.removed && task.containers.every((c) => c.known === 'STOPPED')) await this.#sandbox!.remove();
     return false;
   }
 
@@ -144,25 +137,6 @@ export class TaskSteps {
     const c = this.#task.containers.find((x) => x.name === name);
     if (!c) throw new Error(`no container ${name} in task ${this.#task.taskArn}`);
     return c;
-  }
-
-  async #createNetwork(): Promise<boolean> {
-    const task = this.#task;
-    const net = task.network!;
-    const { runtime } = this.#deps;
-    try {
-      await runtime.createNetwork(net.name, { ...this.#deps.agentLabels, [ECS_LABELS.taskArn]: task.taskArn }, this.#call());
-      net.created = true;
-    } catch (error) {
-      this.#rethrowIfAborted(error);
-      // Ours from before a restart, or a create that answered too late: use it.
-      if (isConflict(error) && (await runtime.inspectNetwork(net.name, this.#call()))?.labels[ECS_LABELS.taskArn] === task.taskArn) {
-        net.created = true;
-      } else {
-        this.#cb.fail(`ResourceInitializationError: cannot create the task network ${net.name}: ${(error as Error).message}`);
-      }
-    }
-    return true;
   }
 
   /** Pulls each image the containers need, once; an image already present is not pulled. */
@@ -197,12 +171,13 @@ export class TaskSteps {
       const labels = computeContainerLabels({
         agentLabels: this.#deps.agentLabels, taskArn: task.taskArn, family: task.definition.family ?? '',
         revision: task.definition.revision ?? 0, containerName: c.name, stopTimeoutSeconds: c.stopTimeoutSeconds,
+        ...(task.sandbox?.pauseId ? { sandboxId: task.sandbox.pauseId } : {}),
         ...(c.def.dockerLabels ? { dockerLabels: c.def.dockerLabels } : {}),
       });
       spec = computeContainerSpec({
         taskId: task.taskId, taskDefinition: task.definition, ...(task.assignment.overrides ? { overrides: task.assignment.overrides } : {}),
         container: c.def, hostPorts: task.assignment.hostPorts, hostIp: this.#deps.hostIp,
-        networkMode: computeNetworkMode(task.definition, task.network?.name), labels, fileEnvironment,
+        networkMode: computeNetworkMode(task.definition, task.sandbox?.pauseId), labels, fileEnvironment,
         stopTimeoutSeconds: c.stopTimeoutSeconds,
       });
     } catch (error) {

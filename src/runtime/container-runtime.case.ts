@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { ContainerRuntime, ContainerSpec, ContainerState, RuntimeEvent } from './container-runtime.js';
+import { buildPauseProgram } from './pause-program.js';
+import { buildSingleFileTar } from './rootfs-tar.js';
 
 /** What a container's own process does, which the fake must be told and a real engine just runs. */
 export type ScriptedBehaviour =
@@ -267,6 +269,38 @@ export function runtimeConformance<R extends ContainerRuntime>(
       await runtime.removeNetwork(name);
       assert.equal(await runtime.inspectNetwork(name), undefined);
       await runtime.removeNetwork(name);
+    });
+
+    it('imports a rootfs tarball as an image whose program runs (the pause image)', opts, async () => {
+      const ref = 'berth-test/pause:conformance';
+      const program = buildPauseProgram((await runtime.info()).architecture);
+      await runtime.importImage(ref, buildSingleFileTar({ name: 'pause', data: program, mode: 0o755 }));
+      assert.equal(await runtime.hasImage(ref), true);
+      const id = await run(spec('pause', { image: ref, entrypoint: ['/pause'], command: [] }));
+      assert.equal((await inspect(id)).running, true, 'the pause program blocks');
+      await runtime.importImage(ref, buildSingleFileTar({ name: 'pause', data: program, mode: 0o755 })); // again: replaces the tag
+      await runtime.removeContainer(id, { force: true });
+    });
+
+    it('runs containers in another container\'s network namespace: they share localhost', opts, async () => {
+      const name = `${controls.namePrefix}-${caseNo}-sbx`;
+      networks.push(name);
+      await runtime.createNetwork(name, controls.runLabels);
+      const owner = await run(spec('owner', { networkMode: name }));
+      const ip = (await inspect(owner)).networks[name];
+      assert.match(ip ?? '', /^\d+\.\d+\.\d+\.\d+$/);
+      const joined = `container:${owner}`;
+      const web = await run(spec('web', { networkMode: joined, command: ['httpd', '-f', '-p', '8080', '-h', '/var/www'] }));
+      assert.deepEqual((await inspect(web)).networks, {}, 'no endpoint of its own');
+      const probe = await run(spec('probe', {
+        networkMode: joined,
+        command: ['sh', '-c', 'for i in $(seq 100); do wget -q -O- http://127.0.0.1:8080/ >/dev/null && exit 0; sleep 0.1; done; exit 1'],
+      }));
+      await controls.act(runtime, probe, { kind: 'exits', code: 0 });
+      assert.equal((await waitExited(probe)).exitCode, 0, 'the probe reached httpd on 127.0.0.1');
+      const idle = await runtime.createContainer(spec('idle'));
+      const orphan = await runtime.createContainer(spec('orphan', { networkMode: `container:${idle}` }));
+      await assert.rejects(runtime.startContainer(orphan), { code: 'BERTH_ERR_CONTAINER_START' }, 'joining a container that is not running');
     });
 
     it('samples stats of a running container', opts, async () => {

@@ -74,7 +74,10 @@ export interface ExtraHost {
   readonly ipAddress: string;
 }
 
-/** 'bridge' | 'host' | 'none', or the name of a user-defined network (a task's awsvpc network). */
+/**
+ * 'bridge' | 'host' | 'none', the name of a user-defined network (an awsvpc task's network), or
+ * `container:<id>` to join another container's network namespace (an awsvpc task's sandbox).
+ */
 export type NetworkMode = 'bridge' | 'host' | 'none' | (string & {});
 
 /** One container to create: the ECS container-definition features the agent maps onto a runtime. */
@@ -228,6 +231,11 @@ export interface ContainerRuntime {
   hasImage(ref: string, options?: CallOptions): Promise<boolean>;
   /** Pulls to the end; a reference no registry has rejects with ImageNotFoundError. */
   pullImage(ref: string, auth?: RegistryAuth, options?: CallOptions): Promise<void>;
+  /**
+   * Makes a one-layer image `ref` from a root filesystem tarball (`docker import`), replacing the
+   * tag if it exists. Containers of it must give their own entrypoint.
+   */
+  importImage(ref: string, rootfsTar: Uint8Array, options?: CallOptions): Promise<void>;
   /** Returns the new container's id. The image must be present (ImageNotFoundError otherwise). */
   createContainer(spec: ContainerSpec, options?: CallOptions): Promise<string>;
   /** Starting a running container is a no-op. */

@@ -15,7 +15,7 @@ import { FakeEventHub, matchesLabels } from './fake-event-hub.js';
 import { allocateHostPorts } from './fake-host-ports.js';
 import { normalizeImageRef } from './image-ref.js';
 import {
-  ContainerNotFoundError, ImageNotFoundError, NetworkNotFoundError, RuntimeConflictError,
+  ContainerNotFoundError, ContainerStartError, ImageNotFoundError, NetworkNotFoundError, RuntimeConflictError,
 } from './runtime-errors.js';
 
 interface FakeContainer {
@@ -62,6 +62,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
   #nextSubnet = 18;
   /** Every pull asked for, in order, with the credentials given. */
   readonly pulls: { ref: string; auth?: RegistryAuth }[] = [];
+  /** Every image imported, in order, with the tarball's size. */
+  readonly imports: { ref: string; bytes: number }[] = [];
 
   constructor(options: FakeContainerRuntimeOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -138,6 +140,12 @@ export class FakeContainerRuntime implements ContainerRuntime {
     this.#images.add(normalized);
   }
 
+  async importImage(ref: string, rootfsTar: Uint8Array, options?: CallOptions): Promise<void> {
+    this.#enter('importImage', options);
+    this.imports.push({ ref, bytes: rootfsTar.length });
+    this.#images.add(normalizeImageRef(ref));
+  }
+
   async createContainer(spec: ContainerSpec, options?: CallOptions): Promise<string> {
     this.#enter('createContainer', options);
     if (!this.#images.has(normalizeImageRef(spec.image))) throw new ImageNotFoundError(spec.image, `No such image: ${spec.image}`);
@@ -158,8 +166,10 @@ export class FakeContainerRuntime implements ContainerRuntime {
     if (!c) throw new ContainerNotFoundError(id);
     if (c.state.running) return;
     const mode = c.spec.networkMode ?? 'bridge';
-    const network = mode === 'host' || mode === 'none' ? undefined : this.#networks.get(mode);
-    if (mode !== 'host' && mode !== 'none' && !network) throw new NetworkNotFoundError(mode);
+    const joined = mode.startsWith('container:') ? this.#find(mode.slice('container:'.length)) : undefined;
+    if (mode.startsWith('container:') && !joined?.state.running) throw new ContainerStartError(id, `cannot join network of a non running container: ${mode.slice('container:'.length)}`);
+    const network = mode === 'host' || mode === 'none' || joined ? undefined : this.#networks.get(mode);
+    if (mode !== 'host' && mode !== 'none' && !joined && !network) throw new NetworkNotFoundError(mode);
     const inUse = [...this.#containers.values()].flatMap((other) => other.state.ports);
     const ports = allocateHostPorts(c.id, c.spec.portBindings ?? [], inUse);
     const healthy = c.spec.healthcheck && c.spec.healthcheck.test[0] !== 'NONE';
@@ -273,9 +283,10 @@ export class FakeContainerRuntime implements ContainerRuntime {
     return c;
   }
 
-  /** Network names with no address, as the engine shows a container that is not running. */
+  /** Network names with no address, as the engine shows a container that is not running; none in another's namespace. */
   #detachedNetworks(spec: ContainerSpec): Record<string, string> {
-    return { [spec.networkMode ?? 'bridge']: '' };
+    const mode = spec.networkMode ?? 'bridge';
+    return mode.startsWith('container:') ? {} : { [mode]: '' };
   }
 
   #signal(c: FakeContainer, signal: string): void {

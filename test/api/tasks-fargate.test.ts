@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateClusterCommand, DescribeClustersCommand, DescribeTasksCommand, type ECSClient, ListTasksCommand,
@@ -59,9 +60,29 @@ describe('RunTask with the FARGATE launch type, end to end on Docker', { skip, t
     const eni = running.attachments?.[0];
     assert.equal(eni?.type, 'ElasticNetworkInterface');
     assert.match(eni?.details?.find((d) => d.name === 'privateIPv4Address')?.value ?? '', /^\d+\.\d+\.\d+\.\d+$/);
-    assert.equal(containersOfTask(running).length, 1);
+    const named = execFileSync('docker', ['ps', '-q', '--filter', `label=com.amazonaws.ecs.task-arn=${task.taskArn}`, '--filter', 'label=com.amazonaws.ecs.container-name']);
+    assert.equal(named.toString().trim().split('\n').length, 1, 'one task container (its sandbox is no task container)');
     const cluster = await ecs.send(new DescribeClustersCommand({ clusters: ['fargate'], include: ['STATISTICS'] }));
     assert.equal(cluster.clusters?.[0]?.runningTasksCount, 1);
+  });
+
+  it('runs the containers of a task in one network namespace: a sidecar reaches the app on 127.0.0.1', async () => {
+    await ecs.send(new RegisterTaskDefinitionCommand({
+      family: 'localhost', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512',
+      containerDefinitions: [
+        { name: 'web', image: TEST_IMAGE, essential: false, command: ['httpd', '-f', '-p', '8080', '-h', '/var/www'], stopTimeout: 2 },
+        // Exits 0 only once it has fetched the page from the other container over localhost.
+        { name: 'probe', image: TEST_IMAGE, command: ['sh', '-c', 'for i in $(seq 150); do wget -q -O- http://127.0.0.1:8080/ && exit 0; sleep 0.2; done; exit 1'] },
+      ],
+    }));
+    const out = await ecs.send(new RunTaskCommand({ cluster: 'fargate', taskDefinition: 'localhost', launchType: 'FARGATE', networkConfiguration: network }));
+    assert.deepEqual(out.failures, []);
+    const stopped = await untilStopped(out.tasks![0]!);
+    assert.equal(stopped.stopCode, 'EssentialContainerExited');
+    const probe = stopped.containers?.find((c) => c.name === 'probe');
+    assert.deepEqual([probe?.lastStatus, probe?.exitCode], ['STOPPED', 0], 'the probe got the page from 127.0.0.1:8080');
+    assert.ok(stopped.attachments?.[0]?.details?.some((d) => d.name === 'privateIPv4Address'), 'one address for the task');
+    await eventually(() => assert.deepEqual(containersOfTask(stopped), [], 'containers and the pause container removed'), { timeoutMs: 30_000, intervalMs: 200 });
   });
 
   it('stops when its essential container exits, with the exit code and ECS\'s reason', async () => {

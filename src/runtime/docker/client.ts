@@ -52,6 +52,7 @@ export interface EngineRequest {
   /** Without the version prefix, e.g. '/containers/create'. */
   readonly path: string;
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** Sent as JSON; bytes (a tarball) are sent as they are, with the content-type from `headers`. */
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
@@ -231,8 +232,11 @@ export class DockerClient {
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) query.set(k, String(v));
     const qs = query.size > 0 ? `?${query}` : '';
     const headers: Record<string, string> = { ...req.headers };
-    let body: string | undefined;
-    if (req.body !== undefined) {
+    let body: string | Uint8Array | undefined;
+    if (req.body instanceof Uint8Array) {
+      body = req.body;
+      headers['content-type'] ??= 'application/octet-stream';
+    } else if (req.body !== undefined) {
       body = JSON.stringify(req.body);
       headers['content-type'] = 'application/json';
     }

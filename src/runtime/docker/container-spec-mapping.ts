@@ -62,7 +62,8 @@ const copy = <T>(xs: readonly T[] | undefined): T[] | undefined => (xs === undef
 export function toDockerCreateBody(spec: ContainerSpec): DockerCreateBody {
   const ports = spec.portBindings && spec.portBindings.length > 0 ? mapPortBindings(spec.portBindings) : undefined;
   const networkMode = spec.networkMode ?? 'bridge';
-  const userNetwork = !BUILTIN_NETWORK_MODES.has(networkMode);
+  // `container:<id>` shares another container's namespace: it has no endpoint of its own.
+  const userNetwork = !BUILTIN_NETWORK_MODES.has(networkMode) && !networkMode.startsWith('container:');
   return {
     Image: spec.image,
     Cmd: copy(spec.command),

@@ -87,6 +87,11 @@ describe('container spec → create body', () => {
     });
   });
 
+  it('joins another container\'s namespace with container:<id>, with no endpoint (so no aliases) of its own', () => {
+    const body = toDockerCreateBody({ name: 'x', image: 'i', networkMode: 'container:abc', networkAliases: ['a'] });
+    assert.deepEqual([body.HostConfig.NetworkMode, body.NetworkingConfig], ['container:abc', undefined]);
+  });
+
   it('sends no aliases on the default bridge, and the engine defaults for what is unset', () => {
     const body = toDockerCreateBody({ name: 'x', image: 'i', networkAliases: ['a'] });
     assert.deepEqual(JSON.parse(JSON.stringify(body)), { Image: 'i', HostConfig: { NetworkMode: 'bridge' } });

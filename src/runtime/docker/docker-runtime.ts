@@ -18,6 +18,7 @@ import {
   type DockerContainerInspect, type DockerContainerListItem, type DockerNetworkInspect, type DockerStats,
 } from './engine-state-mapping.js';
 import { dockerEvents } from './events.js';
+import { importImage } from './image-import.js';
 import { pullImage } from './image-pull.js';
 import { TIMEOUTS } from './timeouts.js';
 
@@ -78,6 +79,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   pullImage(ref: string, auth?: RegistryAuth, { signal }: CallOptions = {}): Promise<void> {
     return pullImage(this.#client, ref, auth, signal);
+  }
+
+  importImage(ref: string, rootfsTar: Uint8Array, { signal }: CallOptions = {}): Promise<void> {
+    return importImage(this.#client, ref, rootfsTar, signal);
   }
 
   async createContainer(spec: ContainerSpec, { signal }: CallOptions = {}): Promise<string> {

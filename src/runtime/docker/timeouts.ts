@@ -11,6 +11,8 @@ export const TIMEOUTS = {
   /** The whole pull, progress stream included. */
   pull: 10 * 60_000,
   inspectImage: 30_000,
+  /** A small rootfs tarball (the pause image) sent and unpacked. */
+  import: 2 * 60_000,
   create: 2 * 60_000,
   /** Start includes setting up networking and mounts, which can be slow under load. */
   start: 3 * 60_000,
