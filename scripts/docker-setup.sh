@@ -46,7 +46,9 @@ start_dockerd() {
   live_pid_in "$containerd_pidfile" containerd >/dev/null || rm -f "$containerd_pidfile"
   echo "starting dockerd $* (log: $log)"
   # setsid: dockerd outlives this script and is not in its process group.
-  setsid dockerd "$@" >>"$log" 2>&1 </dev/null &
+  # Every awsvpc task (and warm spare) is a network of its own: Docker's default pools hold ~30,
+  # so give it 1,024 /26 networks from one private /16 instead.
+  setsid dockerd --default-address-pool base=10.213.0.0/16,size=26 "$@" >>"$log" 2>&1 </dev/null &
   pid=$!
   wait_for_engine "$pid" && return 0
   kill "$pid" 2>/dev/null || true

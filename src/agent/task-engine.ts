@@ -39,9 +39,8 @@ export interface TaskEngineOptions {
   /** Wait before retrying after a retriable runtime failure or a lost event stream. Default 1 s. */
   readonly retryDelayMs?: number;
   /**
-   * Ready awsvpc sandboxes to keep for the next tasks (sandbox-pool.ts); 0 for none. Default
-   * BERTH_WARM_SANDBOXES, else 0: opt-in until it has soaked in the Docker suites (each spare holds
-   * one of Docker's ~30 default address pools). Read here until the composition roots pass it.
+   * Ready awsvpc sandboxes to keep for the next tasks (sandbox-pool.ts); default 0 (none). `berth up`
+   * keeps some for its FARGATE capacity (each spare holds one of the engine's address pools).
    */
   readonly warmSandboxes?: number;
 }
@@ -86,7 +85,7 @@ export class TaskEngine {
     eventsReady.catch(() => undefined);
     const retryDelayMs = options.retryDelayMs ?? 1_000;
     const pauseImage = pauseImageOnce(this.#runtime, this.#abort.signal);
-    const warm = options.warmSandboxes ?? Number(process.env.BERTH_WARM_SANDBOXES ?? 0);
+    const warm = options.warmSandboxes ?? 0;
     this.#pool = warm > 0
       ? new SandboxPool({ runtime: this.#runtime, agentLabels: this.#agentLabels, size: warm, pauseImage, logger: this.#logger })
       : undefined;

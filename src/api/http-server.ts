@@ -12,13 +12,15 @@ export interface HttpServerOptions {
   aws: AwsDispatcher;
   /** The agents' channel under AGENT_PATH_PREFIX; `signal` aborts when the agent hangs up. */
   agent: (operation: string, req: IncomingSignedRequest, signal: AbortSignal) => Promise<WireResponse>;
+  /** The registry (OCI distribution) on `/v2/`; it reads request bodies itself, streaming. */
+  registry?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Called when something below the wire throws where it should not have; answered as 500. */
   onError(error: unknown): void;
 }
 
 /**
- * The one port Berth serves: AWS APIs on `POST /`, health on `/_berth/health`. Later data planes
- * (registry `/v2/`, console, metrics) mount here too.
+ * The one port Berth serves: AWS APIs on `POST /`, health on `/_berth/health`, the registry on
+ * `/v2/`. Later data planes (console, metrics) mount here too.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
@@ -38,6 +40,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
   if (path === '/_berth/health' && (req.method === 'GET' || req.method === 'HEAD')) {
     return send(res, 200, { 'content-type': 'application/json' }, '{"status":"ok"}');
   }
+  if (options.registry && (path === '/v2' || path?.startsWith('/v2/'))) return options.registry(req, res);
   if (req.method === 'POST' && path?.startsWith(AGENT_PATH_PREFIX)) {
     const body = await readBody(req, res);
     if (!body) return;

@@ -2,12 +2,14 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { handleAgentRequest } from '../api/agent-endpoint.js';
 import { AwsDispatcher } from '../api/aws-dispatcher.js';
+import { ecrApi } from '../api/ecr/ecr-api.js';
 import { ecsApi } from '../api/ecs/ecs-api.js';
 import { createHttpServer, listen } from '../api/http-server.js';
 import { awsJson } from '../api/protocols/aws-json.js';
 import { SigV4Verifier } from '../api/sigv4.js';
 import { ControllerLoop } from '../controllers/controller-loop.js';
 import { ServiceController } from '../controllers/service-controller.js';
+import type { Scope } from '../domain/arn.js';
 import { type Clock, systemClock } from '../kit/clock.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
@@ -25,6 +27,15 @@ import { ServiceService } from '../services/ecs/service-service.js';
 import { TagService } from '../services/ecs/tag-service.js';
 import { TaskDefinitionService } from '../services/ecs/task-definition-service.js';
 import { TaskService } from '../services/ecs/task-service.js';
+import { BlobFiles } from '../registry/blob-files.js';
+import { createRegistryHandler } from '../registry/registry-handler.js';
+import { UploadSessions } from '../registry/upload-sessions.js';
+import { EcrTagService } from '../services/ecr/ecr-tags.js';
+import { ImagePush } from '../services/ecr/image-push.js';
+import { ImageService } from '../services/ecr/image-service.js';
+import { LifecycleService } from '../services/ecr/lifecycle-service.js';
+import { RegistryTokens } from '../services/ecr/registry-token.js';
+import { RepositoryService } from '../services/ecr/repository-service.js';
 import { openSqlite } from '../store/sqlite.js';
 import { Stores } from '../store/stores.js';
 import type { BerthConfig } from './config.js';
@@ -33,6 +44,8 @@ import { startEmbeddedAgent } from './embedded-agent.js';
 
 /** How often the service controller looks at every service without being nudged. */
 const SERVICE_PASS_INTERVAL_MS = 1_000;
+/** How often every repository's lifecycle policy runs (pushes also run it for their repository). */
+const LIFECYCLE_INTERVAL_MS = 10 * 60_000;
 
 export interface RunningBerth {
   url: string;
@@ -90,9 +103,33 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   });
   const attributes = new AttributeService(stores, clusters, (scope, cluster, ref) => containerInstances.resolve(scope, cluster, ref));
 
-  const verifier = new SigV4Verifier(new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]), clock);
+  // ECR and its registry. The registry's host:port is known once the server listens.
+  let registryHost = config.registryHost ?? '';
+  const keys = new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]);
+  const blobFiles = new BlobFiles(join(config.dataDir, 'registry'));
+  await blobFiles.init();
+  const uploads = new UploadSessions(stores, blobFiles, clock, idGen);
+  const repositories = new RepositoryService(stores, clock, () => registryHost, (ids) => uploads.discard(ids));
+  const lifecycle = new LifecycleService(stores, repositories, clock);
+  const applyLifecycle = (scope: Scope, repository: string) => {
+    lifecycle.apply(scope, repository).catch((error: unknown) => log(`lifecycle policy of ${repository}: ${String(error)}`));
+  };
+  const ecr = {
+    repositories,
+    lifecycle,
+    images: new ImageService(stores, repositories, clock),
+    push: new ImagePush(stores, repositories, clock, applyLifecycle),
+    tags: new EcrTagService(stores),
+    tokens: new RegistryTokens(accessKey.accessKeyId, (id) => keys.get(id), clock, () => registryHost),
+  };
+  const registry = createRegistryHandler({ ...ecr, accountId: config.accountId, stores, files: blobFiles, uploads, clock, registryHost: () => registryHost });
+
+  const verifier = new SigV4Verifier(keys, clock);
   const aws = new AwsDispatcher({
-    services: [ecsApi({ clusters, taskDefinitions, tags, accountSettings, attributes, capacityProviders: new CapacityProviderService(), containerInstances, tasks, services, serviceDeployments })],
+    services: [
+      ecsApi({ clusters, taskDefinitions, tags, accountSettings, attributes, capacityProviders: new CapacityProviderService(), containerInstances, tasks, services, serviceDeployments }),
+      ecrApi(ecr),
+    ],
     protocols: [awsJson],
     verifier,
     accountId: config.accountId,
@@ -104,24 +141,31 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     tasks,
     containerInstances,
     hostIp: config.hostIp,
+    warmSandboxes: config.warmSandboxes,
     identity: config.dataDir,
     log,
   });
   serviceLoop.start();
   const purge = setInterval(() => { tasks.purgeExpired().catch((error: unknown) => log(`task purge failed: ${String(error)}`)); }, 60_000);
   purge.unref();
+  // Age-based lifecycle rules need a clock tick as well as pushes.
+  const lifecycleTimer = setInterval(() => { lifecycle.applyAll(config.accountId).catch((error: unknown) => log(`lifecycle policies: ${String(error)}`)); }, LIFECYCLE_INTERVAL_MS);
+  lifecycleTimer.unref();
 
   const feed = new AssignmentFeed(tasks);
   const agentDeps = { verifier, accountId: config.accountId, feed, tasks, containerInstances };
-  const server: Server = createHttpServer({ aws, agent: (op, req, signal) => handleAgentRequest(agentDeps, op, req, signal), onError: (error) => log(`http error: ${String(error)}`) });
+  const server: Server = createHttpServer({ aws, registry, agent: (op, req, signal) => handleAgentRequest(agentDeps, op, req, signal), onError: (error) => log(`http error: ${String(error)}`) });
   const address = await listen(server, config.port, config.host);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // A wildcard listen address is no place to push to: name the loopback, which docker trusts over http.
+  registryHost ||= `${['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : host}:${address.port}`;
 
   return {
     url: `http://${host}:${address.port}`,
     accessKey,
     async close() {
       clearInterval(purge);
+      clearInterval(lifecycleTimer);
       await serviceLoop.close();
       feed.close();
       await agent?.close();

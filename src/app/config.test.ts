@@ -7,7 +7,7 @@ import { resolveConfig } from './config.js';
 describe('resolveConfig: flags, then BERTH_* variables, then defaults', () => {
   it('has the documented defaults', () => {
     assert.deepEqual(resolveConfig({}, {}), {
-      port: 4566, host: '127.0.0.1', dataDir: join(homedir(), '.berth'), accountId: '000000000000', taskRetentionMs: 3_600_000, hostIp: '127.0.0.1',
+      port: 4566, host: '127.0.0.1', dataDir: join(homedir(), '.berth'), accountId: '000000000000', taskRetentionMs: 3_600_000, hostIp: '127.0.0.1', warmSandboxes: 2,
     });
   });
 
@@ -30,6 +30,7 @@ describe('resolveConfig: flags, then BERTH_* variables, then defaults', () => {
   it('refuses values that cannot work', () => {
     assert.throws(() => resolveConfig({ port: '70000' }, {}), /--port/);
     assert.throws(() => resolveConfig({ port: 'http' }, {}), /--port/);
+    assert.throws(() => resolveConfig({ warmSandboxes: '-1' }, {}), /--warm-sandboxes/);
     assert.throws(() => resolveConfig({ accountId: '42' }, {}), /--account-id/);
     assert.throws(() => resolveConfig({ taskRetention: '-1' }, {}), /--task-retention/);
   });

@@ -13,6 +13,10 @@ export interface BerthConfig {
   taskRetentionMs: number;
   /** Where the embedded agent publishes host ports. */
   hostIp: string;
+  /** Ready awsvpc sandboxes the embedded agent keeps for the next FARGATE tasks. */
+  warmSandboxes: number;
+  /** `host:port` that repository URIs and docker login name; default: the address Berth listens on. */
+  registryHost?: string;
 }
 
 export interface ConfigOption {
@@ -31,6 +35,8 @@ export const CONFIG_OPTIONS = {
   accountId: { flag: '--account-id <id>', env: 'BERTH_ACCOUNT_ID', description: 'AWS account id in ARNs', default: '000000000000' },
   taskRetention: { flag: '--task-retention <minutes>', env: 'BERTH_TASK_RETENTION', description: 'minutes STOPPED tasks stay describable', default: '60' },
   hostIp: { flag: '--host-ip <ip>', env: 'BERTH_HOST_IP', description: 'address task host ports are published on', default: '127.0.0.1' },
+  warmSandboxes: { flag: '--warm-sandboxes <n>', env: 'BERTH_WARM_SANDBOXES', description: 'ready awsvpc sandboxes (network + pause container) kept for FARGATE tasks', default: '2' },
+  registryHost: { flag: '--registry-host <host:port>', env: 'BERTH_REGISTRY_HOST', description: 'host:port in repository URIs and docker login (default: the listen address)' },
 } satisfies Record<string, ConfigOption>;
 
 /** Option names, as commander names the flags' values. */
@@ -48,6 +54,10 @@ export function resolveConfig(flags: Partial<Record<ConfigKey, string>>, env: No
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
     throw new Error('--access-key-id and --secret-access-key go together: give both or neither');
   }
+  const registryHost = pick('registryHost');
+  if (registryHost !== undefined && !/^[A-Za-z0-9.\-\[\]:]+$/.test(registryHost)) throw new Error(`--registry-host must be host or host:port, not ${registryHost}`);
+  const warmSandboxes = Number(pick('warmSandboxes'));
+  if (!Number.isInteger(warmSandboxes) || warmSandboxes < 0 || warmSandboxes > 32) throw new Error(`--warm-sandboxes must be a whole number from 0 to 32, not ${pick('warmSandboxes')}`);
   const retentionMinutes = Number(pick('taskRetention'));
   if (!Number.isFinite(retentionMinutes) || retentionMinutes < 0) throw new Error(`--task-retention must be a number of minutes, not ${pick('taskRetention')}`);
   return {
@@ -55,8 +65,10 @@ export function resolveConfig(flags: Partial<Record<ConfigKey, string>>, env: No
     host: pick('host')!,
     taskRetentionMs: retentionMinutes * 60_000,
     hostIp: pick('hostIp')!,
+    warmSandboxes,
     dataDir: resolve(pick('dataDir')!),
     accountId,
+    ...(registryHost !== undefined ? { registryHost } : {}),
     ...(accessKeyId !== undefined && secretAccessKey !== undefined ? { accessKeyId, secretAccessKey } : {}),
   };
 }

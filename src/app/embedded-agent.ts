@@ -15,6 +15,8 @@ export interface EmbeddedAgentDeps {
   tasks: TaskService;
   containerInstances: ContainerInstanceService;
   hostIp: string;
+  /** Ready awsvpc sandboxes (network + pause container) kept for the next FARGATE tasks. */
+  warmSandboxes: number;
   /** Distinguishes hosts (and data dirs) so the managed instance id stays the same across restarts. */
   identity: string;
   log: (line: string) => void;
@@ -56,6 +58,8 @@ export async function startEmbeddedAgent(deps: EmbeddedAgentDeps): Promise<Embed
     labels: { 'berth.instance-id': instanceId },
     hostIp: deps.hostIp,
     logger,
+    // Fargate-style capacity keeps ready awsvpc sandboxes, so a task starts about as fast as `docker run`.
+    warmSandboxes: deps.warmSandboxes,
     onReport: (report) => {
       deps.tasks.applyReport(report).catch((error: unknown) => deps.log(`berth agent: report for ${report.taskArn} failed: ${String(error)}`));
     },

@@ -18,6 +18,12 @@ export interface Database {
   service_task_stops: ServiceTaskStopsTable;
   service_deployments: ServiceDeploymentsTable;
   service_revisions: ServiceRevisionsTable;
+  ecr_repositories: EcrRepositoriesTable;
+  ecr_images: EcrImagesTable;
+  ecr_image_tags: EcrImageTagsTable;
+  registry_blobs: RegistryBlobsTable;
+  registry_blob_links: RegistryBlobLinksTable;
+  registry_uploads: RegistryUploadsTable;
 }
 
 export interface ClustersTable {
@@ -140,4 +146,54 @@ export interface ServiceRevisionsTable {
   service: string;
   id: string;
   doc: string;
+}
+
+export interface EcrRepositoriesTable {
+  region: string;
+  name: string;
+  created_at: number;
+  doc: string;
+}
+
+/** One row per manifest digest in a repository; `manifest` is the bytes the client sent (UTF-8 JSON). */
+export interface EcrImagesTable {
+  region: string;
+  repository: string;
+  digest: string;
+  media_type: string;
+  size: number;
+  pushed_at: number;
+  last_pulled_at: number | null;
+  manifest: string;
+  doc: string;
+}
+
+export interface EcrImageTagsTable {
+  region: string;
+  repository: string;
+  tag: string;
+  digest: string;
+}
+
+/** A blob on disk, shared by every repository that links it (content-addressed, so stored once). */
+export interface RegistryBlobsTable {
+  digest: string;
+  size: number;
+  created_at: number;
+}
+
+/** Which blobs a repository may serve: pushed or mounted into it. */
+export interface RegistryBlobLinksTable {
+  region: string;
+  repository: string;
+  digest: string;
+}
+
+export interface RegistryUploadsTable {
+  id: string;
+  region: string;
+  repository: string;
+  /** Bytes received so far (the upload file's committed length). */
+  size: number;
+  created_at: number;
 }

@@ -2,6 +2,9 @@ import { AccountSettingStore } from './account-setting-store.js';
 import { AttributeStore } from './attribute-store.js';
 import { ClusterStore } from './cluster-store.js';
 import { ContainerInstanceStore } from './container-instance-store.js';
+import { EcrImageStore } from './ecr-image-store.js';
+import { EcrRepositoryStore } from './ecr-repository-store.js';
+import { RegistryBlobStore } from './registry-blob-store.js';
 import type { Db } from './sqlite.js';
 import { ServiceHistoryStore } from './service-history-store.js';
 import { ServiceStore } from './service-store.js';
@@ -23,6 +26,9 @@ export class Stores {
   readonly tasks: TaskStore;
   readonly services: ServiceStore;
   readonly serviceHistory: ServiceHistoryStore;
+  readonly ecrRepositories: EcrRepositoryStore;
+  readonly ecrImages: EcrImageStore;
+  readonly registryBlobs: RegistryBlobStore;
 
   constructor(private readonly db: Db) {
     this.clusters = new ClusterStore(db);
@@ -34,6 +40,9 @@ export class Stores {
     this.tasks = new TaskStore(db);
     this.services = new ServiceStore(db);
     this.serviceHistory = new ServiceHistoryStore(db);
+    this.ecrRepositories = new EcrRepositoryStore(db);
+    this.ecrImages = new EcrImageStore(db);
+    this.registryBlobs = new RegistryBlobStore(db);
   }
 
   transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T> {

@@ -3,6 +3,7 @@ import { initial } from './001-initial.js';
 import { containerInstances } from './002-container-instances.js';
 import { tasks } from './003-tasks.js';
 import { services } from './004-services.js';
+import { ecr } from './005-ecr.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '002-container-instances': containerInstances,
   '003-tasks': tasks,
   '004-services': services,
+  '005-ecr': ecr,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

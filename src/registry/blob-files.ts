@@ -1,0 +1,138 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, truncate } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { isSha256Digest } from '../domain/ecr/names.js';
+
+/** The content did not hash to the digest the client named; nothing of it was kept. */
+export class DigestMismatchError extends Error {
+  constructor(readonly expected: string, readonly actual: string) {
+    super(`provided digest ${expected} did not match uploaded content (${actual})`);
+  }
+}
+
+/** An upload grew past the largest blob accepted; the chunk that did it was not kept. */
+export class BlobTooLargeError extends Error {}
+
+/**
+ * Blobs on disk, content-addressed: `<root>/blobs/sha256/ab/<hex>`, written once and shared by every
+ * repository. Uploads grow in `<root>/uploads/<id>` (same filesystem, so the final rename is atomic)
+ * and only a file whose bytes hash to the named digest is renamed into place, after an fsync.
+ */
+export class BlobFiles {
+  readonly #blobs: string;
+  readonly #uploads: string;
+
+  constructor(root: string) {
+    this.#blobs = join(root, 'blobs', 'sha256');
+    this.#uploads = join(root, 'uploads');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.#blobs, { recursive: true });
+    // Upload files outlive a restart only as resumable sessions the store still knows.
+    await mkdir(this.#uploads, { recursive: true });
+  }
+
+  pathOf(digest: string): string {
+    if (!isSha256Digest(digest)) throw new Error(`not a sha256 digest: ${digest}`);
+    const hex = digest.slice('sha256:'.length);
+    return join(this.#blobs, hex.slice(0, 2), hex);
+  }
+
+  /** The blob's size on disk, or undefined when it is not there. */
+  async sizeOf(digest: string): Promise<number | undefined> {
+    try {
+      return (await stat(this.pathOf(digest))).size;
+    } catch {
+      return undefined;
+    }
+  }
+
+  read(digest: string, range?: { start: number; end: number }): ReadStream {
+    return createReadStream(this.pathOf(digest), range ? { start: range.start, end: range.end } : {});
+  }
+
+  uploadPath(id: string): string {
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error(`not an upload id: ${id}`);
+    return join(this.#uploads, id);
+  }
+
+  async createUpload(id: string): Promise<void> {
+    await (await open(this.uploadPath(id), 'wx')).close();
+  }
+
+  /**
+   * Writes `body` at `offset` of upload `id`, feeding `hash` as it goes; resolves to the bytes written.
+   * If the body fails or is cut short, the file goes back to `offset` bytes and the error is rethrown,
+   * so the upload stays exactly as it was before this chunk.
+   */
+  async append(id: string, offset: number, body: Readable, hash: Hash, maxBytes = Number.MAX_SAFE_INTEGER): Promise<number> {
+    const path = this.uploadPath(id);
+    let written = 0;
+    try {
+      await pipeline(body, async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          written += chunk.length;
+          if (written > maxBytes) throw new BlobTooLargeError(`upload larger than the ${maxBytes} bytes it may still grow`);
+          hash.update(chunk);
+          yield chunk;
+        }
+      }, createWriteStream(path, { flags: 'r+', start: offset }));
+      return written;
+    } catch (error) {
+      await truncate(path, offset).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Makes upload `id` the blob `digest` if its bytes hash to it (`hash` holds them all; without it
+   * the file is hashed again). Removes the upload file either way. Resolves to the blob's size.
+   */
+  async commit(id: string, digest: string, hash?: Hash): Promise<number> {
+    const path = this.uploadPath(id);
+    try {
+      const actual = `sha256:${(hash ?? await hashFile(path)).digest('hex')}`;
+      if (actual !== digest) throw new DigestMismatchError(digest, actual);
+      const handle = await open(path, 'r+');
+      let size: number;
+      try {
+        await handle.sync();
+        size = (await handle.stat()).size;
+      } finally {
+        await handle.close();
+      }
+      const target = this.pathOf(digest);
+      if ((await this.sizeOf(digest)) === size) return size; // already stored: deduplicated
+      await mkdir(dirname(target), { recursive: true });
+      await rename(path, target);
+      await syncDir(dirname(target));
+      return size;
+    } finally {
+      await rm(path, { force: true });
+    }
+  }
+
+  async discardUpload(id: string): Promise<void> {
+    await rm(this.uploadPath(id), { force: true });
+  }
+}
+
+export async function hashFile(path: string): Promise<Hash> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash;
+}
+
+/** fsync a directory so the rename in it survives a crash; best effort where it is not allowed. */
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try { await handle.sync(); } finally { await handle.close(); }
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename is still atomic.
+  }
+}
