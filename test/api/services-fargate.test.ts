@@ -80,7 +80,7 @@ describe('services (FARGATE) end to end on Docker', { skip, timeout: 600_000 }, 
     await eventually(async () => {
       const tasks = await runningTasks('web');
       assert.equal(tasks.length, 3);
-      assert.ok(!tasks.some((t) => t.taskArn === victim!.taskArn));
+      assert.ok(!tasks.some((t) => t.taskArn === victim!.taskArn), 'the killed task is still listed');
     }, { timeoutMs: 90_000, intervalMs: 500 });
   });
 
@@ -118,7 +118,8 @@ describe('services (FARGATE) end to end on Docker', { skip, timeout: 600_000 }, 
   it('resumes a deployment after the control plane restarts', async () => {
     const v4 = await register('web', ['sleep', '3602']);
     await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'web', taskDefinition: v4 }));
-    await eventually(async () => assert.ok((await runningTasks('web')).some((t) => t.taskDefinitionArn === v4)), { timeoutMs: 60_000, intervalMs: 250 });
+    // (A message on every polled assert: without one, node re-parses the test's source on each failure.)
+    await eventually(async () => assert.ok((await runningTasks('web')).some((t) => t.taskDefinitionArn === v4), 'no task of the new revision runs yet'), { timeoutMs: 60_000, intervalMs: 250 });
     await berth.stop();
     berth = await startBerthProcess({ dataDir: berth.dataDir });
     ecs = berth.ecs();
