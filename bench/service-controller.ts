@@ -27,6 +27,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ServiceSimulation } from '../src/controllers/service-sim-harness.js';
+import { pct } from './support/percentile.js';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 1000);
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 50);
@@ -39,10 +40,6 @@ const nameOf = (i: number) => `svc-${String(i).padStart(4, '0')}`;
 
 interface Pass { ms: number; cpuMs: number }
 
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
 const pad = (s: string, n: number, right = false) => (right ? s.padStart(n) : s.padEnd(n));

@@ -44,6 +44,7 @@ import { type BerthProcess, removeDataDir, startBerthProcess } from '../test/sup
 import { TEST_IMAGE } from '../test/support/docker.js';
 import { type CliResult, docker, dockerOk, engineGet, lines } from './support/docker-engine.js';
 import { cpuSeconds } from './support/proc-cpu.js';
+import { pct } from './support/percentile.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 100);
@@ -266,10 +267,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
 const s = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '-');
 const pad = (x: string, n: number, right = false) => (right ? x.padStart(n) : x.padEnd(n));
 

@@ -37,6 +37,7 @@ import { type BerthProcess, removeDataDir, startBerthProcess } from '../test/sup
 import { TEST_IMAGE } from '../test/support/docker.js';
 import { type DockerTraceProxy, engineOperation, startDockerTraceProxy, type TracedCall } from './support/docker-trace-proxy.js';
 import { cpuSeconds } from './support/proc-cpu.js';
+import { pct } from './support/percentile.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
@@ -344,11 +345,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-/** Nearest-rank percentile. */
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const pad = (s: string, n: number, right = false) => (right ? s.padStart(n) : s.padEnd(n));
 
