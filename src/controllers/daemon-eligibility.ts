@@ -1,6 +1,7 @@
 import type { Scope } from '../domain/arn.js';
 import type { ServiceRecord } from '../domain/ecs/service-record.js';
 import { computePlacements } from '../scheduler/placement.js';
+import { parseTaskDefinitionRef } from '../services/ecs/task-definition-service.js';
 import { snapshotInstances } from '../services/ecs/task-placement-snapshot.js';
 import type { ContainerInstanceRecord } from '../store/container-instance-store.js';
 import type { Stores } from '../store/stores.js';
@@ -12,8 +13,8 @@ import type { Stores } from '../store/stores.js';
  */
 export async function computeDaemonEligibility(stores: Stores, scope: Scope, service: ServiceRecord, instances: readonly ContainerInstanceRecord[], now: number): Promise<Set<string>> {
   const primary = service.deployments[0]!;
-  const [family, revision] = primary.taskDefinition.slice(primary.taskDefinition.lastIndexOf('/') + 1).split(':');
-  const definition = await stores.taskDefinitions.get(service.region, family!, Number(revision));
+  const ref = parseTaskDefinitionRef(scope, primary.taskDefinition);
+  const definition = ref?.revision === undefined ? undefined : await stores.taskDefinitions.get(service.region, ref.family, ref.revision);
   const active = instances.filter((i) => i.status === 'ACTIVE');
   const snapshots = await snapshotInstances(stores, scope, active, now);
   const eligible = new Set<string>();

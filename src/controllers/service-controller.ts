@@ -6,7 +6,7 @@
  * that through the task service, and writes the service back only if nobody changed it meanwhile.
  * A restart anywhere repeats nothing: the next pass sees what the last one did.
  */
-import type { PlacementStrategy, RunTaskRequest, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import type { Scope } from '../domain/arn.js';
 import { deploymentIdsFrom, schedulerStopReasons, serviceMessages } from '../domain/ecs/service-deployment.js';
 import { addServiceEvent, serviceGroup, serviceKey, serviceOfGroup, type ServiceRecord } from '../domain/ecs/service-record.js';
@@ -14,7 +14,7 @@ import type { Clock } from '../kit/clock.js';
 import type { IdGen } from '../kit/id-gen.js';
 import { computeServicePlan, type PlanInstance, type PlanTask, type StopReason } from '../scheduler/service-plan.js';
 import { accountTaskStop, noteHealthyTasks, settleDeployments, tripCircuitBreaker } from '../scheduler/service-rollout.js';
-import type { LaunchResult, TaskLauncher } from '../services/ecs/task-launcher.js';
+import type { LaunchResult } from '../services/ecs/task-launcher.js';
 import { MANAGED } from '../services/ecs/container-instance-service.js';
 import type { TaskService } from '../services/ecs/task-service.js';
 import type { Stores } from '../store/stores.js';
@@ -170,25 +170,22 @@ export class ServiceController {
 
   async #start(scope: Scope, service: ServiceRecord, count: number, say: (m: string) => void): Promise<PlanTask[]> {
     if (count === 0) return [];
-    const result = await this.#launch(scope, service, count);
+    const result = await this.deps.tasks.launcher.launchForService(scope, serviceLaunchRequest(service), count, { tags: await serviceTaskTags(this.deps.stores, scope, service) });
     return this.#reportLaunch(service, result, say);
   }
 
+  /** DAEMON: one task on each of `instanceIds` (the request and tags are worked out once). */
   async #startOn(scope: Scope, service: ServiceRecord, instanceIds: readonly string[], say: (m: string) => void): Promise<PlanTask[]> {
+    if (instanceIds.length === 0) return [];
     const results: LaunchResult = { records: [], tags: [], failures: [] };
+    const request = serviceLaunchRequest(service);
+    const tags = await serviceTaskTags(this.deps.stores, scope, service);
     for (const instanceId of instanceIds.slice(0, MAX_STARTS_PER_PASS)) {
-      const result = await this.#launch(scope, service, 1, instanceId);
+      const result = await this.deps.tasks.launcher.launchForService(scope, request, 1, { tags, instanceId });
       results.records.push(...result.records);
       results.failures.push(...result.failures);
     }
     return this.#reportLaunch(service, results, say);
-  }
-
-  async #launch(scope: Scope, service: ServiceRecord, count: number, instanceId?: string): Promise<LaunchResult> {
-    const launcher: TaskLauncher = this.deps.tasks.launcher;
-    const request: RunTaskRequest = serviceLaunchRequest(service, defaultStrategy(service));
-    const tags = await serviceTaskTags(this.deps.stores, scope, service);
-    return launcher.launchForService(scope, request, count, { tags, ...(instanceId ? { instanceId } : {}) });
   }
 
   async #reportLaunch(service: ServiceRecord, result: LaunchResult, say: (m: string) => void): Promise<PlanTask[]> {
@@ -253,12 +250,6 @@ function placementDetail(result: LaunchResult): string {
   const id = failure.arn?.slice(failure.arn.lastIndexOf('/') + 1);
   const what: Record<string, string> = { 'RESOURCE:CPU': 'has insufficient CPU units available.', 'RESOURCE:MEMORY': 'has insufficient memory available.', 'RESOURCE:PORTS': 'is already using a port required by your task.' };
   return what[failure.reason] ? ` The closest matching container-instance ${id} ${what[failure.reason]}` : ` The closest matching container-instance ${id} encountered error "${failure.reason}".`;
-}
-
-/** Without a strategy, ECS spreads a service's tasks across zones, then instances. */
-function defaultStrategy(service: ServiceRecord): PlacementStrategy[] {
-  if (service.placementStrategy.length > 0 || service.launchType === 'FARGATE') return service.placementStrategy;
-  return [{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'spread', field: 'instanceId' }];
 }
 
 function hasEssentialHealthCheck(definition: TaskDefinition | undefined): boolean {

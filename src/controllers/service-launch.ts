@@ -4,8 +4,14 @@ import { serviceGroup, type ServiceRecord } from '../domain/ecs/service-record.j
 import type { ValidTag } from '../domain/ecs/tags.js';
 import type { Stores } from '../store/stores.js';
 
+/** Without a strategy, ECS spreads a service's tasks across zones, then instances. */
+function placementStrategyOf(service: ServiceRecord): PlacementStrategy[] {
+  if (service.placementStrategy.length > 0 || service.launchType === 'FARGATE') return service.placementStrategy;
+  return [{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'spread', field: 'instanceId' }];
+}
+
 /** The RunTask a service's primary deployment amounts to: its tasks carry the deployment id and the service's group. */
-export function serviceLaunchRequest(service: ServiceRecord, placementStrategy: PlacementStrategy[]): RunTaskRequest {
+export function serviceLaunchRequest(service: ServiceRecord): RunTaskRequest {
   const primary = service.deployments[0]!;
   return {
     cluster: service.cluster,
@@ -14,7 +20,7 @@ export function serviceLaunchRequest(service: ServiceRecord, placementStrategy: 
     ...(primary.networkConfiguration ? { networkConfiguration: primary.networkConfiguration } : {}),
     ...(primary.platformVersion ? { platformVersion: primary.platformVersion } : {}),
     placementConstraints: service.placementConstraints,
-    placementStrategy,
+    placementStrategy: placementStrategyOf(service),
     startedBy: primary.id,
     group: serviceGroup(service.name),
   };

@@ -111,9 +111,9 @@ export class TaskLauncher {
   async #placeOn(scope: Scope, launch: PreparedLaunch, instances: readonly ContainerInstanceRecord[]): Promise<LaunchResult> {
     const placements: TaskPlacement[] = [];
     const failures: Failure[] = [];
-    const now = this.clock.now();
-    for (const record of instances) {
-      const plan = computePlacements(await snapshotInstances(this.stores, scope, [record], now), {
+    // One read for every instance; each is then placed on alone.
+    for (const snapshot of await snapshotInstances(this.stores, scope, instances, this.clock.now())) {
+      const plan = computePlacements([snapshot], {
         demand: launch.demand, count: 1, constraints: [], strategy: [],
       }, this.random);
       placements.push(...plan.placements);
