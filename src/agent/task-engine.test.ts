@@ -146,6 +146,24 @@ describe('TaskEngine on the fake runtime', () => {
     assert.deepEqual(called('pullImage').map((c) => c.args[0]), ['registry.local/missing:1', 'registry.local/app:1']);
   });
 
+  it('pulls images on a credentialed registry every time with its credentials, and falls back to a cached copy', async () => {
+    const credentials = { serveraddress: '127.0.0.1:4566', username: 'AWS', password: 'token-1' };
+    const { engine, reports, fake } = setup({
+      images: ['127.0.0.1:4566/web:cached', 'berth-test/busybox:latest'],
+      registry: ['127.0.0.1:4566/web:1'],
+    });
+    const fresh = assignment({ containers: [container({ name: 'app' }, '127.0.0.1:4566/web:1')] });
+    const cached = assignment({ containers: [container({ name: 'app' }, '127.0.0.1:4566/web:cached')] });
+    const elsewhere = assignment({ containers: [container({ name: 'app' })] });
+    engine.apply([fresh, cached, elsewhere].map((a) => ({ ...a, registryCredentials: [credentials] })));
+    await engine.settled();
+    assert.deepEqual([fresh, cached, elsewhere].map((a) => reports.latest(a.taskArn).lastStatus), ['RUNNING', 'RUNNING', 'RUNNING'], 'a failed pull of a cached image still runs');
+    assert.deepEqual(fake.pulls, [
+      { ref: '127.0.0.1:4566/web:1', auth: credentials },
+      { ref: '127.0.0.1:4566/web:cached', auth: credentials },
+    ], 'images on other registries are not pulled when present, and get no credentials');
+  });
+
   it('reports an OOM kill as OutOfMemoryError with exit code 137', async () => {
     const { engine, reports, fake, idOf } = setup();
     const a = assignment({ containers: [container({ name: 'app', memory: 16 })] });

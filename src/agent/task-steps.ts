@@ -4,6 +4,7 @@
  * dependency graph allows; stop in reverse dependency order; re-read containers from the engine.
  * Only the runner's loop calls these, so they mutate its state without locks.
  */
+import { registryOfImage } from '../domain/image-registry.js';
 import type { ContainerState, ContainerSummary } from '../runtime/container-runtime.js';
 import { computeContainerSpec, computeNetworkMode } from './container-spec.js';
 import { applyObservation, type ObservationContext } from './container-observation.js';
@@ -139,15 +140,15 @@ export class TaskSteps {
     return c;
   }
 
-  /** Pulls each image the containers need, once; an image already present is not pulled. */
+  /** Pulls each image the containers need, once (see #pullOne). */
   async #pull(containers: ManagedContainer[]): Promise<boolean> {
     const task = this.#task;
-    const { runtime, clock } = this.#deps;
+    const { clock } = this.#deps;
     task.pullStartedAt ??= clock.now();
     for (const image of new Set(containers.map((c) => c.def.image!))) {
       const users = containers.filter((c) => c.def.image === image);
       try {
-        if (!(await runtime.hasImage(image, this.#call()))) await runtime.pullImage(image, undefined, this.#call());
+        await this.#pullOne(image);
       } catch (error) {
         this.#rethrowIfAborted(error);
         const reason = computeFailureReason('pull', error);
@@ -159,6 +160,29 @@ export class TaskSteps {
     }
     task.pullStoppedAt = clock.now();
     return true;
+  }
+
+  /**
+   * An image on a registry the assignment has credentials for (Berth's own) is pulled every time,
+   * so a pushed-over tag runs its new content, and the cached copy serves if the pull fails (ECS's
+   * default ECS_IMAGE_PULL_BEHAVIOR). Any other image is pulled only when missing: with no
+   * internet, asking Docker Hub for a local image would fail or hang on every start.
+   */
+  async #pullOne(image: string): Promise<void> {
+    const { runtime, logger } = this.#deps;
+    const registry = registryOfImage(image);
+    const auth = this.#task.assignment.registryCredentials?.find((c) => c.serveraddress === registry);
+    if (!auth) {
+      if (!(await runtime.hasImage(image, this.#call()))) await runtime.pullImage(image, undefined, this.#call());
+      return;
+    }
+    try {
+      await runtime.pullImage(image, auth, this.#call());
+    } catch (error) {
+      this.#rethrowIfAborted(error);
+      if (!(await runtime.hasImage(image, this.#call()))) throw error;
+      logger.warn('pull failed; using the cached image', { taskArn: this.#task.taskArn, image, error: (error as Error).message });
+    }
   }
 
   /** Creates one container; false when it failed (the task then stops). */

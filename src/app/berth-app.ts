@@ -83,7 +83,15 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     const [, cluster = '', id = ''] = resource.split('/');
     if (!(await containerInstances.resolve(scope, cluster, id))) throw new ServiceError('ResourceNotFoundException', 'The specified resource wasn\'t found.');
   });
-  const tasks = new TaskService(stores, clusters, taskDefinitions, clock, idGen, { retentionMs: config.taskRetentionMs, random: Math.random });
+  // ECR and its registry. The registry's host:port is known once the server listens.
+  let registryHost = config.registryHost ?? '';
+  const keys = new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]);
+  const tokens = new RegistryTokens(accessKey.accessKeyId, (id) => keys.get(id), clock, () => registryHost);
+  const tasks = new TaskService(stores, clusters, taskDefinitions, clock, idGen, {
+    retentionMs: config.taskRetentionMs,
+    random: Math.random,
+    registryCredentials: (region, images) => tokens.credentialsFor(region, images),
+  });
   tags.register('task', async (scope, resource) => {
     const [, cluster = '', id = ''] = resource.split('/');
     const { tasks: found } = await tasks.describe(scope, { cluster, tasks: [id] });
@@ -103,9 +111,7 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   });
   const attributes = new AttributeService(stores, clusters, (scope, cluster, ref) => containerInstances.resolve(scope, cluster, ref));
 
-  // ECR and its registry. The registry's host:port is known once the server listens.
-  let registryHost = config.registryHost ?? '';
-  const keys = new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]);
+  // ECR and its registry.
   const blobFiles = new BlobFiles(join(config.dataDir, 'registry'));
   await blobFiles.init();
   const uploads = new UploadSessions(stores, blobFiles, clock, idGen);
@@ -120,7 +126,7 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     images: new ImageService(stores, repositories, clock),
     push: new ImagePush(stores, repositories, clock, applyLifecycle),
     tags: new EcrTagService(stores),
-    tokens: new RegistryTokens(accessKey.accessKeyId, (id) => keys.get(id), clock, () => registryHost),
+    tokens,
   };
   const registry = createRegistryHandler({ ...ecr, accountId: config.accountId, stores, files: blobFiles, uploads, clock, registryHost: () => registryHost });
 

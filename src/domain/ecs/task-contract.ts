@@ -15,6 +15,14 @@ export interface HostPortAssignment {
   protocol: 'tcp' | 'udp';
 }
 
+/** Credentials for one registry a task's images come from (Berth's own: `AWS` and an ECR token). */
+export interface RegistryCredentials {
+  /** The registry's `host:port`, as image references name it. */
+  serveraddress: string;
+  username: string;
+  password: string;
+}
+
 /** One task an agent is to run, as the control plane wants it now. */
 export interface TaskAssignment {
   taskArn: string;
@@ -27,6 +35,8 @@ export interface TaskAssignment {
   overrides?: TaskOverride;
   launchType: 'EC2' | 'FARGATE' | 'EXTERNAL';
   hostPorts: HostPortAssignment[];
+  /** For images on registries that need them; fresh with every assignment (tokens expire). */
+  registryCredentials?: RegistryCredentials[];
   /** Why the control plane wants it stopped (StopTask's reason, a scheduler's reason). */
   stopCode?: 'TaskFailedToStart' | 'EssentialContainerExited' | 'UserInitiated' | 'ServiceSchedulerInitiated';
   stoppedReason?: string;

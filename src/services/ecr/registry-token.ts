@@ -1,6 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { GetAuthorizationTokenRequest, GetAuthorizationTokenResponse } from '@aws-sdk/client-ecr';
 import type { Scope } from '../../domain/arn.js';
+import type { RegistryCredentials } from '../../domain/ecs/task-contract.js';
+import { registryOfImage } from '../../domain/image-registry.js';
 import type { Clock } from '../../kit/clock.js';
 import type { RegistryHost } from './repository-service.js';
 
@@ -58,6 +60,16 @@ export class RegistryTokens {
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'invalid' };
     if (claims.e * 1000 <= this.clock.now()) return { ok: false, reason: 'expired' };
     return { ok: true, region: claims.r, accessKeyId: claims.k };
+  }
+
+  /**
+   * What an agent pulls a task's images with: a token for this registry when an image is on it
+   * (as ECS's agent gets one with GetAuthorizationToken), nothing otherwise.
+   */
+  credentialsFor(region: string, images: readonly string[]): RegistryCredentials[] {
+    const host = this.registryHost();
+    if (!host || !images.some((image) => registryOfImage(image) === host)) return [];
+    return [{ serveraddress: host, username: 'AWS', password: this.issue(region, this.issuerKeyId).password }];
   }
 
   /** GetAuthorizationToken: one authorization for this registry, whatever registryIds asked for. */

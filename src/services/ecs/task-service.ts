@@ -2,7 +2,7 @@ import type {
   DescribeTasksRequest, DescribeTasksResponse, Failure, ListTasksRequest, ListTasksResponse, RunTaskRequest,
   RunTaskResponse, StartTaskRequest, StartTaskResponse, StopTaskRequest, StopTaskResponse, Task,
 } from '@aws-sdk/client-ecs';
-import type { TaskAssignment, TaskReport } from '../../domain/ecs/task-contract.js';
+import type { RegistryCredentials, TaskAssignment, TaskReport } from '../../domain/ecs/task-contract.js';
 import { clusterArn, ecsResourceOf, isArn, parseArn, type Scope } from '../../domain/arn.js';
 import { containerInstanceIdOf } from '../../domain/ecs/container-instance.js';
 import { serviceGroup, serviceKey, serviceNameOf, serviceOfGroup } from '../../domain/ecs/service-record.js';
@@ -22,6 +22,8 @@ export interface TaskServiceOptions {
   retentionMs: number;
   /** Randomness for placement ties and the random strategy. */
   random: () => number;
+  /** Credentials agents pull these images with, in this region (Berth's registry tokens). */
+  registryCredentials?: (region: string, images: readonly string[]) => RegistryCredentials[];
 }
 
 /**
@@ -139,6 +141,8 @@ export class TaskService {
       const scope = scopeOfTask(record);
       const definition = await this.stores.taskDefinitions.get(record.region, record.family, record.revision);
       if (!definition) continue;
+      const images = (definition.containerDefinitions ?? []).flatMap((c) => (c.image ? [c.image] : []));
+      const credentials = record.desiredStatus === 'RUNNING' ? this.options.registryCredentials?.(record.region, images) ?? [] : [];
       assignments.push({
         taskArn: taskArn(scope, record.cluster, record.id),
         clusterArn: clusterArn(scope, record.cluster),
@@ -148,6 +152,7 @@ export class TaskService {
         overrides: record.overrides,
         launchType: record.launchType,
         hostPorts: record.hostPorts,
+        ...(credentials.length > 0 ? { registryCredentials: credentials } : {}),
         ...(record.stopCode === 'UserInitiated' || record.stopCode === 'ServiceSchedulerInitiated' ? { stopCode: record.stopCode } : {}),
         ...(record.stoppedReason ? { stoppedReason: record.stoppedReason } : {}),
       });
