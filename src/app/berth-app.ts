@@ -33,6 +33,7 @@ import { UploadSessions } from '../registry/upload-sessions.js';
 import { EcrTagService } from '../services/ecr/ecr-tags.js';
 import { ImagePush } from '../services/ecr/image-push.js';
 import { ImageService } from '../services/ecr/image-service.js';
+import { LifecyclePreviewService } from '../services/ecr/lifecycle-preview.js';
 import { LifecycleService } from '../services/ecr/lifecycle-service.js';
 import { RegistryTokens } from '../services/ecr/registry-token.js';
 import { RepositoryService } from '../services/ecr/repository-service.js';
@@ -123,6 +124,7 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   const ecr = {
     repositories,
     lifecycle,
+    lifecyclePreview: new LifecyclePreviewService(stores, repositories, clock),
     images: new ImageService(stores, repositories, clock),
     push: new ImagePush(stores, repositories, clock, applyLifecycle),
     tags: new EcrTagService(stores),

@@ -24,6 +24,8 @@ export interface RepositoryBody {
   lifecyclePolicyText?: string;
   /** When the lifecycle policy last ran (epoch ms). */
   lifecycleEvaluatedAt?: number;
+  /** The policy the last StartLifecyclePolicyPreview tries out (not "lifecyclePolicyText": withLifecyclePolicy matches that key). */
+  previewPolicyText?: string;
 }
 
 export class EcrRepositoryStore {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateRepositoryCommand, DeleteLifecyclePolicyCommand, type ECRClient, GetLifecyclePolicyCommand, ListImagesCommand, PutLifecyclePolicyCommand,
+  CreateRepositoryCommand, DeleteLifecyclePolicyCommand, type ECRClient, GetLifecyclePolicyCommand, GetLifecyclePolicyPreviewCommand, ListImagesCommand,
+  PutLifecyclePolicyCommand, StartLifecyclePolicyPreviewCommand,
 } from '@aws-sdk/client-ecr';
 import { type BerthProcess, removeDataDir, startBerthProcess } from '../support/berth-process.js';
 import { eventually } from '../support/eventually.js';
@@ -50,5 +51,35 @@ describe('ECR lifecycle policies through @aws-sdk/client-ecr', () => {
     });
     const { lastEvaluatedAt } = await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: 'releases' }));
     assert.ok(lastEvaluatedAt instanceof Date);
+  });
+
+  it('previews what a policy would expire without expiring anything', async () => {
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'previews' }));
+    await assert.rejects(ecr.send(new GetLifecyclePolicyPreviewCommand({ repositoryName: 'previews' })), { name: 'LifecyclePolicyPreviewNotFoundException' });
+    await assert.rejects(ecr.send(new StartLifecyclePolicyPreviewCommand({ repositoryName: 'previews' })), { name: 'LifecyclePolicyNotFoundException' });
+    await assert.rejects(ecr.send(new StartLifecyclePolicyPreviewCommand({ repositoryName: 'previews', lifecyclePolicyText: '{}' })), { name: 'InvalidParameterException' });
+    const pushed = [];
+    for (const v of ['v1', 'v2', 'v3', 'v4']) pushed.push(await registry.pushImage('previews', v, `preview ${v}`));
+    const started = await ecr.send(new StartLifecyclePolicyPreviewCommand({ repositoryName: 'previews', lifecyclePolicyText: policyText }));
+    assert.deepEqual([started.status, started.lifecyclePolicyText, started.repositoryName], ['IN_PROGRESS', policyText, 'previews']);
+
+    const preview = await ecr.send(new GetLifecyclePolicyPreviewCommand({ repositoryName: 'previews' }));
+    assert.equal(preview.status, 'COMPLETE');
+    assert.equal(preview.summary?.expiringImageTotalCount, 2);
+    assert.deepEqual(preview.previewResults?.map((r) => [r.imageTags, r.appliedRulePriority, r.action?.type]).sort(), [[['v1'], 1, 'EXPIRE'], [['v2'], 1, 'EXPIRE']]);
+    assert.ok(preview.previewResults?.every((r) => r.imagePushedAt instanceof Date));
+    const { imageIds } = await ecr.send(new ListImagesCommand({ repositoryName: 'previews' }));
+    assert.equal(imageIds?.length, 4, 'a preview expires nothing');
+
+    const first = await ecr.send(new GetLifecyclePolicyPreviewCommand({ repositoryName: 'previews', maxResults: 1 }));
+    assert.equal(first.previewResults?.length, 1);
+    const second = await ecr.send(new GetLifecyclePolicyPreviewCommand({ repositoryName: 'previews', maxResults: 1, nextToken: first.nextToken }));
+    assert.equal(second.previewResults?.length, 1);
+    assert.equal(second.nextToken, undefined);
+    assert.notEqual(first.previewResults?.[0]?.imageDigest, second.previewResults?.[0]?.imageDigest);
+    const byId = await ecr.send(new GetLifecyclePolicyPreviewCommand({ repositoryName: 'previews', imageIds: [{ imageDigest: pushed[0]!.digest }] }));
+    assert.deepEqual(byId.previewResults?.map((r) => r.imageDigest), [pushed[0]!.digest]);
+    const untagged = await ecr.send(new GetLifecyclePolicyPreviewCommand({ repositoryName: 'previews', filter: { tagStatus: 'UNTAGGED' } }));
+    assert.deepEqual(untagged.previewResults, []);
   });
 });

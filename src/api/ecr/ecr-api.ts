@@ -2,6 +2,7 @@ import * as ecr from '@aws-sdk/client-ecr';
 import type { EcrTagService } from '../../services/ecr/ecr-tags.js';
 import type { ImagePush } from '../../services/ecr/image-push.js';
 import type { ImageService } from '../../services/ecr/image-service.js';
+import type { LifecyclePreviewService } from '../../services/ecr/lifecycle-preview.js';
 import type { LifecycleService } from '../../services/ecr/lifecycle-service.js';
 import type { RegistryTokens } from '../../services/ecr/registry-token.js';
 import type { RepositoryService } from '../../services/ecr/repository-service.js';
@@ -14,6 +15,7 @@ export interface EcrServices {
   tags: EcrTagService;
   tokens: RegistryTokens;
   lifecycle: LifecycleService;
+  lifecyclePreview: LifecyclePreviewService;
 }
 
 /**
@@ -41,6 +43,8 @@ export function ecrApi(s: EcrServices): AwsService {
 
     PutLifecyclePolicy: op<ecr.PutLifecyclePolicyRequest, ecr.PutLifecyclePolicyResponse>(ecr.PutLifecyclePolicy$, (i, c) => s.lifecycle.put(c.scope, i)),
     GetLifecyclePolicy: op<ecr.GetLifecyclePolicyRequest, ecr.GetLifecyclePolicyResponse>(ecr.GetLifecyclePolicy$, (i, c) => s.lifecycle.get(c.scope, i)),
+    StartLifecyclePolicyPreview: op<ecr.StartLifecyclePolicyPreviewRequest, ecr.StartLifecyclePolicyPreviewResponse>(ecr.StartLifecyclePolicyPreview$, (i, c) => s.lifecyclePreview.start(c.scope, i)),
+    GetLifecyclePolicyPreview: op<ecr.GetLifecyclePolicyPreviewRequest, ecr.GetLifecyclePolicyPreviewResponse>(ecr.GetLifecyclePolicyPreview$, (i, c) => s.lifecyclePreview.get(c.scope, i)),
     DeleteLifecyclePolicy: op<ecr.DeleteLifecyclePolicyRequest, ecr.DeleteLifecyclePolicyResponse>(ecr.DeleteLifecyclePolicy$, (i, c) => s.lifecycle.delete(c.scope, i)),
 
     TagResource: op<ecr.TagResourceRequest, ecr.TagResourceResponse>(ecr.TagResource$, (i, c) => s.tags.tag(c.scope, i)),
