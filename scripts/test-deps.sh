@@ -4,6 +4,7 @@
 set -euo pipefail
 missing=()
 [ -x /usr/bin/aws ] || missing+=(awscli)
+[ -x /usr/bin/skopeo ] || missing+=(skopeo)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   echo "installing Debian packages for the tests: ${missing[*]}"
