@@ -7,22 +7,19 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { BatchGetImageCommand, DescribeImagesCommand, type ImageDetail } from '@aws-sdk/client-ecr';
 import { type BerthProcess, removeDataDir, startBerthProcess } from '../support/berth-process.js';
 import { dockerSkipReason, TEST_IMAGE } from '../support/docker.js';
-import { createRepository, ecrClient, RawRegistry, registryAuth, sha256 } from './registry-support.js';
+import {
+  type BuiltImage, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, OciLayout, readBlob, readLayoutIndex, REF_NAME, untar,
+} from './oci-layout.js';
+import { createRepository, ecrClient, RawRegistry, registryAuth } from './registry-support.js';
 
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
-const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-const REF_NAME = 'org.opencontainers.image.ref.name';
 
 const skip = skopeoSkipReason();
 
@@ -293,99 +290,6 @@ describe('skopeo copies to, from and within the registry', { skip }, () => {
 });
 
 interface Inspected { Digest: string; RepoTags: string[]; Architecture: string; Os: string; Layers: string[] }
-
-interface Blob { bytes: Buffer; digest: string }
-interface BuiltImage { manifest: Buffer; digest: string; config: Blob; layer: Blob }
-interface LayoutIndex { manifests: { mediaType: string; digest: string; size: number; annotations?: Record<string, string> }[] }
-
-/** An OCI image layout directory (image-layout spec): blobs by digest and an index.json of tagged refs. */
-class OciLayout {
-  private readonly refs: LayoutIndex['manifests'] = [];
-  constructor(readonly dir: string) {
-    mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
-    writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  }
-
-  blob(data: Buffer | string): Blob {
-    const bytes = Buffer.from(data);
-    const digest = sha256(bytes);
-    writeFileSync(join(this.dir, 'blobs', 'sha256', digest.slice(7)), bytes);
-    return { bytes, digest };
-  }
-
-  /** A one-layer image of `files` for linux/`architecture`. */
-  image(architecture: string, files: Record<string, string>, variant?: string): BuiltImage {
-    const tar = makeTar(files);
-    const layer = this.blob(gzipSync(tar));
-    const config = this.blob(JSON.stringify({
-      architecture, os: 'linux', ...(variant ? { variant } : {}),
-      config: { Cmd: ['/bin/tool'] },
-      rootfs: { type: 'layers', diff_ids: [sha256(tar)] },
-    }));
-    const manifest = this.blob(JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: { mediaType: OCI_CONFIG, digest: config.digest, size: config.bytes.length },
-      layers: [{ mediaType: OCI_LAYER, digest: layer.digest, size: layer.bytes.length }],
-    }));
-    return { manifest: manifest.bytes, digest: manifest.digest, config, layer };
-  }
-
-  tag(name: string, mediaType: string, digest: string, size: number): void {
-    this.refs.push({ mediaType, digest, size, annotations: { [REF_NAME]: name } });
-  }
-
-  writeIndex(): void {
-    writeFileSync(join(this.dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: this.refs }));
-  }
-}
-
-const readLayoutIndex = (dir: string) => JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as LayoutIndex;
-const readBlob = (dir: string, digest: string) => readFileSync(join(dir, 'blobs', 'sha256', digest.slice(7)));
-
-/** A ustar archive of regular files (mode 0644, owner 0, mtime 0). */
-function makeTar(files: Record<string, string>): Buffer {
-  const parts: Buffer[] = [];
-  for (const [name, content] of Object.entries(files)) {
-    const data = Buffer.from(content);
-    const header = Buffer.alloc(512);
-    const field = (offset: number, length: number, value: string) => header.write(value, offset, length, 'ascii');
-    const octal = (offset: number, length: number, value: number) => field(offset, length, `${value.toString(8).padStart(length - 1, '0')}\0`);
-    field(0, 100, name);
-    octal(100, 8, 0o644);
-    octal(108, 8, 0);
-    octal(116, 8, 0);
-    octal(124, 12, data.length);
-    octal(136, 12, 0);
-    field(148, 8, '        ');
-    field(156, 1, '0');
-    field(257, 6, 'ustar\0');
-    field(263, 2, '00');
-    let sum = 0;
-    for (const byte of header) sum += byte;
-    field(148, 8, `${sum.toString(8).padStart(6, '0')}\0 `);
-    parts.push(header, data, Buffer.alloc((512 - (data.length % 512)) % 512));
-  }
-  parts.push(Buffer.alloc(1024));
-  return Buffer.concat(parts);
-}
-
-/** The regular files of a ustar archive, name to content. */
-function untar(tar: Buffer): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (let offset = 0; offset + 512 <= tar.length;) {
-    const header = tar.subarray(offset, offset + 512);
-    if (header.every((b) => b === 0)) break;
-    const text = (start: number, length: number) => header.subarray(start, start + length).toString('ascii').replace(/\0.*$/s, '');
-    const size = parseInt(text(124, 12).trim() || '0', 8);
-    const type = text(156, 1);
-    const prefix = text(345, 155);
-    const name = (prefix ? `${prefix}/` : '') + text(0, 100);
-    if (type === '0' || type === '') files[name.replace(/^\.\//, '')] = tar.subarray(offset + 512, offset + 512 + size).toString();
-    offset += 512 + Math.ceil(size / 512) * 512;
-  }
-  return files;
-}
 
 /** Runs a command to its end without blocking the event loop (Berth's own output keeps draining). */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
