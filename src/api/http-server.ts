@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AGENT_PATH_PREFIX } from './agent-endpoint.js';
 import type { AwsDispatcher } from './aws-dispatcher.js';
 import type { WireResponse } from './protocols/wire-protocol.js';
+import { applyServerTimeouts, DEFAULT_REQUEST_TIMEOUTS, guardRequest, type RequestTimeouts } from './request-timeouts.js';
 import type { IncomingSignedRequest } from './sigv4.js';
 
 /** AWS accepts request bodies up to this size on these APIs; larger ones get 413 without being read. */
@@ -16,6 +17,8 @@ export interface HttpServerOptions {
   registry?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Called when something below the wire throws where it should not have; answered as 500. */
   onError(error: unknown): void;
+  /** Shorter limits for tests; the defaults otherwise. */
+  timeouts?: Partial<RequestTimeouts>;
 }
 
 /**
@@ -23,15 +26,16 @@ export interface HttpServerOptions {
  * `/v2/`. Later data planes (console, metrics) mount here too.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
+  const timeouts = { ...DEFAULT_REQUEST_TIMEOUTS, ...options.timeouts };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    guardRequest(req, res, timeouts);
     handle(req, res, options).catch((error) => {
       options.onError(error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end();
     });
   });
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 60_000;
+  applyServerTimeouts(server, timeouts);
   return server;
 }
 

@@ -30,6 +30,7 @@ import { TaskService } from '../services/ecs/task-service.js';
 import { BlobFiles } from '../registry/blob-files.js';
 import { createRegistryHandler } from '../registry/registry-handler.js';
 import { UploadSessions } from '../registry/upload-sessions.js';
+import { RegistryGc } from '../registry/registry-gc.js';
 import { EcrTagService } from '../services/ecr/ecr-tags.js';
 import { ImagePush } from '../services/ecr/image-push.js';
 import { ImageService } from '../services/ecr/image-service.js';
@@ -47,6 +48,8 @@ import { startEmbeddedAgent } from './embedded-agent.js';
 const SERVICE_PASS_INTERVAL_MS = 1_000;
 /** How often every repository's lifecycle policy runs (pushes also run it for their repository). */
 const LIFECYCLE_INTERVAL_MS = 10 * 60_000;
+/** How often the registry drops blobs no manifest needs and abandoned uploads (deletes leave them to it). */
+const REGISTRY_GC_INTERVAL_MS = 10 * 60_000;
 
 export interface RunningBerth {
   url: string;
@@ -116,6 +119,7 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   const blobFiles = new BlobFiles(join(config.dataDir, 'registry'));
   await blobFiles.init();
   const uploads = new UploadSessions(stores, blobFiles, clock, idGen);
+  const registryGc = new RegistryGc(stores, blobFiles, uploads, clock);
   const repositories = new RepositoryService(stores, clock, () => registryHost, (ids) => uploads.discard(ids));
   const lifecycle = new LifecycleService(stores, repositories, clock);
   const applyLifecycle = (scope: Scope, repository: string) => {
@@ -159,6 +163,8 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   // Age-based lifecycle rules need a clock tick as well as pushes.
   const lifecycleTimer = setInterval(() => { lifecycle.applyAll(config.accountId).catch((error: unknown) => log(`lifecycle policies: ${String(error)}`)); }, LIFECYCLE_INTERVAL_MS);
   lifecycleTimer.unref();
+  const gcTimer = setInterval(() => { registryGc.collect().catch((error: unknown) => log(`registry gc: ${String(error)}`)); }, REGISTRY_GC_INTERVAL_MS);
+  gcTimer.unref();
 
   const feed = new AssignmentFeed(tasks);
   const agentDeps = { verifier, accountId: config.accountId, feed, tasks, containerInstances };
@@ -174,6 +180,8 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     async close() {
       clearInterval(purge);
       clearInterval(lifecycleTimer);
+      clearInterval(gcTimer);
+      await registryGc.idle();
       await serviceLoop.close();
       feed.close();
       await agent?.close();

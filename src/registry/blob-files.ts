@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, truncate } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, truncate } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -118,6 +118,27 @@ export class BlobFiles {
 
   async discardUpload(id: string): Promise<void> {
     await rm(this.uploadPath(id), { force: true });
+  }
+
+  /** Deletes a blob's file (garbage collection; its row is gone first). */
+  async removeBlob(digest: string): Promise<void> {
+    await rm(this.pathOf(digest), { force: true });
+  }
+
+  /** Digests of every blob file on disk (anything else in the tree is left alone). */
+  async listBlobs(): Promise<string[]> {
+    const digests: string[] = [];
+    for (const prefix of await readdir(this.#blobs)) {
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      const names = await readdir(join(this.#blobs, prefix)).catch(() => [] as string[]);
+      for (const name of names) if (/^[0-9a-f]{64}$/.test(name) && name.startsWith(prefix)) digests.push(`sha256:${name}`);
+    }
+    return digests;
+  }
+
+  /** Ids of every upload file on disk. */
+  async listUploads(): Promise<string[]> {
+    return (await readdir(this.#uploads)).filter((name) => /^[0-9a-f-]{36}$/.test(name));
   }
 }
 

@@ -18,6 +18,10 @@ export async function getBlob(deps: RegistryDeps, x: RegistryExchange, name: str
   const problem = digestProblem(digestRef);
   if (problem === 'invalid') throw new RegistryError('DIGEST_INVALID', 'provided digest is not a valid digest', { digest: digestRef.slice(0, 200) });
   if (problem === 'unsupported') throw unknown();
+  // docker HEADs a layer and, finding it, names it in the manifest without uploading it: keep the
+  // link young meanwhile, so garbage collection does not take it in between. Before the read, so
+  // a link collected first reads as unknown.
+  if (head) await deps.stores.registryBlobs.touchLink(x.scope.region, name, digestRef, deps.clock.now());
   const linked = await deps.stores.registryBlobs.linked(x.scope.region, name, digestRef);
   const size = linked && await deps.files.sizeOf(digestRef);
   if (size === undefined) throw unknown();
@@ -50,10 +54,8 @@ export async function startUpload(deps: RegistryDeps, x: RegistryExchange, name:
   const mount = x.query.get('mount');
   const from = x.query.get('from');
   if (mount !== null && from !== null && isSha256Digest(mount) && isRepositoryName(from)) {
-    const source = await deps.stores.registryBlobs.linked(x.scope.region, from, mount);
-    if (source) {
+    if (await deps.uploads.mount(x.scope, from, name, mount)) {
       x.req.resume();
-      await deps.stores.registryBlobs.addAndLink(x.scope.region, name, mount, source.size, deps.clock.now());
       return reply(x.res, 201, { location: `/v2/${name}/blobs/${mount}`, 'docker-content-digest': mount });
     }
   }

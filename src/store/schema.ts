@@ -187,6 +187,8 @@ export interface RegistryBlobLinksTable {
   region: string;
   repository: string;
   digest: string;
+  /** Last push, mount or HEAD of it here: garbage collection spares links younger than its grace. */
+  linked_at: number;
 }
 
 export interface RegistryUploadsTable {
@@ -196,4 +198,6 @@ export interface RegistryUploadsTable {
   /** Bytes received so far (the upload file's committed length). */
   size: number;
   created_at: number;
+  /** Last bytes received (or the start): sessions idle too long are swept. */
+  updated_at: number;
 }

@@ -4,6 +4,7 @@ import { containerInstances } from './002-container-instances.js';
 import { tasks } from './003-tasks.js';
 import { services } from './004-services.js';
 import { ecr } from './005-ecr.js';
+import { registryGc } from './006-registry-gc.js';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003-tasks': tasks,
   '004-services': services,
   '005-ecr': ecr,
+  '006-registry-gc': registryGc,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };
