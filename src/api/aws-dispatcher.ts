@@ -45,17 +45,17 @@ export class AwsDispatcher {
       const operation = service?.operations.get(routed.operation);
       if (!service || !operation) throw new ServiceError('UnknownOperationException', `Unknown operation ${routed.operation}`);
       const identity = await this.options.verifier.verify(req);
-      const input = conformInput(operation.schema[4], protocol.decodeInput(req), service.validationErrorCode);
+      const input = conformInput(operation.schema[4], protocol.decodeInput(req, service, operation), service.validationErrorCode);
       const ctx: RequestContext = {
         scope: { region: identity.region, accountId: this.options.accountId },
         requestId,
         principalArn: `arn:aws:iam::${this.options.accountId}:root`,
       };
-      response = protocol.encodeOutput(service, routed.operation, await operation.handle(input as never, ctx));
+      response = protocol.encodeOutput(service, routed.operation, await operation.handle(input as never, ctx), requestId);
     } catch (error) {
       if (!isServiceError(error)) this.options.onServerError(error, requestId);
       const wireError = isServiceError(error) ? error : new ServiceError('ServerException', 'An internal error occurred.', { fault: 'server' });
-      response = protocol.encodeError(service, wireError);
+      response = protocol.encodeError(service, wireError, requestId);
     }
     response.headers['x-amzn-requestid'] = requestId;
     return response;

@@ -34,4 +34,15 @@ export interface AwsService {
   readonly operations: ReadonlyMap<string, Operation>;
   /** The error a missing required member gets, e.g. ECS's InvalidParameterException. */
   readonly validationErrorCode: string;
+  /** For services spoken in awsQuery (ELBv2, CloudWatch's older clients). */
+  readonly query?: QuerySettings;
+}
+
+/** What awsQuery needs to know of a service: how its forms name it, its XML namespace, its error codes. */
+export interface QuerySettings {
+  /** The form's `Version`, e.g. `2015-12-01`. */
+  readonly version: string;
+  readonly xmlNamespace: string;
+  /** Error shape name (`LoadBalancerNotFoundException`) to the code and status on the wire (`LoadBalancerNotFound`, 400). */
+  readonly errorCodes: ReadonlyMap<string, { code: string; httpStatus: number }>;
 }

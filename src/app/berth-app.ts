@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { handleAgentRequest } from '../api/agent-endpoint.js';
 import { AwsDispatcher } from '../api/aws-dispatcher.js';
 import { ecrApi } from '../api/ecr/ecr-api.js';
+import { elbv2Api } from '../api/elbv2/elbv2-api.js';
 import { ecsApi } from '../api/ecs/ecs-api.js';
 import { createHttpServer, listen } from '../api/http-server.js';
 import { awsJson } from '../api/protocols/aws-json.js';
+import { awsQuery } from '../api/protocols/aws-query.js';
 import { SigV4Verifier } from '../api/sigv4.js';
 import { ControllerLoop } from '../controllers/controller-loop.js';
 import { ServiceController } from '../controllers/service-controller.js';
@@ -38,6 +40,8 @@ import { LifecyclePreviewService } from '../services/ecr/lifecycle-preview.js';
 import { LifecycleService } from '../services/ecr/lifecycle-service.js';
 import { RegistryTokens } from '../services/ecr/registry-token.js';
 import { RepositoryService } from '../services/ecr/repository-service.js';
+import { createElbv2Services } from '../services/elbv2/elbv2-services.js';
+import type { LoadBalancingView } from '../services/elbv2/load-balancing-view.js';
 import { openSqlite } from '../store/sqlite.js';
 import { Stores } from '../store/stores.js';
 import type { BerthConfig } from './config.js';
@@ -54,6 +58,8 @@ const REGISTRY_GC_INTERVAL_MS = 10 * 60_000;
 export interface RunningBerth {
   url: string;
   accessKey: AccessKey;
+  /** ELBv2's configuration for the load balancer data plane, and where it reports health. */
+  loadBalancing: LoadBalancingView;
   close(): Promise<void>;
 }
 
@@ -136,13 +142,15 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   };
   const registry = createRegistryHandler({ ...ecr, accountId: config.accountId, stores, files: blobFiles, uploads, clock, registryHost: () => registryHost });
 
+  const elbv2 = createElbv2Services(stores, clock, idGen);
   const verifier = new SigV4Verifier(keys, clock);
   const aws = new AwsDispatcher({
     services: [
       ecsApi({ clusters, taskDefinitions, tags, accountSettings, attributes, capacityProviders: new CapacityProviderService(), containerInstances, tasks, services, serviceDeployments }),
       ecrApi(ecr),
+      elbv2Api(elbv2),
     ],
-    protocols: [awsJson],
+    protocols: [awsJson, awsQuery],
     verifier,
     accountId: config.accountId,
     idGen,
@@ -177,6 +185,7 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   return {
     url: `http://${host}:${address.port}`,
     accessKey,
+    loadBalancing: elbv2.view,
     async close() {
       clearInterval(purge);
       clearInterval(lifecycleTimer);

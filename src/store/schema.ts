@@ -24,6 +24,12 @@ export interface Database {
   registry_blobs: RegistryBlobsTable;
   registry_blob_links: RegistryBlobLinksTable;
   registry_uploads: RegistryUploadsTable;
+  elbv2_load_balancers: Elbv2LoadBalancersTable;
+  elbv2_target_groups: Elbv2TargetGroupsTable;
+  elbv2_listeners: Elbv2ListenersTable;
+  elbv2_rules: Elbv2RulesTable;
+  elbv2_targets: Elbv2TargetsTable;
+  elbv2_target_group_links: Elbv2TargetGroupLinksTable;
 }
 
 export interface ClustersTable {
@@ -200,4 +206,58 @@ export interface RegistryUploadsTable {
   created_at: number;
   /** Last bytes received (or the start): sessions idle too long are swept. */
   updated_at: number;
+}
+
+export interface Elbv2LoadBalancersTable {
+  arn: string;
+  region: string;
+  name: string;
+  type: string;
+  created_at: number;
+  doc: string;
+}
+
+export interface Elbv2TargetGroupsTable {
+  arn: string;
+  region: string;
+  name: string;
+  created_at: number;
+  doc: string;
+}
+
+export interface Elbv2ListenersTable {
+  arn: string;
+  region: string;
+  load_balancer_arn: string;
+  port: number;
+  doc: string;
+}
+
+/** `priority` is NULL for a listener's default rule. */
+export interface Elbv2RulesTable {
+  arn: string;
+  region: string;
+  listener_arn: string;
+  priority: number | null;
+  doc: string;
+}
+
+/** A registered target and the health last recorded for it; `drain_until` set once deregistered. */
+export interface Elbv2TargetsTable {
+  target_group_arn: string;
+  id: string;
+  port: number;
+  availability_zone: string | null;
+  state: string;
+  reason: string | null;
+  description: string | null;
+  registered_at: number;
+  drain_until: number | null;
+}
+
+/** Which target groups a listener (default actions) or rule forwards to, and on which load balancer. */
+export interface Elbv2TargetGroupLinksTable {
+  resource_arn: string;
+  target_group_arn: string;
+  load_balancer_arn: string;
 }

@@ -4,6 +4,9 @@ import { ClusterStore } from './cluster-store.js';
 import { ContainerInstanceStore } from './container-instance-store.js';
 import { EcrImageStore } from './ecr-image-store.js';
 import { EcrRepositoryStore } from './ecr-repository-store.js';
+import { Elbv2ListenerStore, Elbv2RuleStore } from './elbv2-listener-store.js';
+import { Elbv2LoadBalancerStore, Elbv2TargetGroupStore } from './elbv2-load-balancer-store.js';
+import { Elbv2TargetStore } from './elbv2-target-store.js';
 import { RegistryBlobStore } from './registry-blob-store.js';
 import type { Db } from './sqlite.js';
 import { ServiceHistoryStore } from './service-history-store.js';
@@ -29,6 +32,11 @@ export class Stores {
   readonly ecrRepositories: EcrRepositoryStore;
   readonly ecrImages: EcrImageStore;
   readonly registryBlobs: RegistryBlobStore;
+  readonly elbLoadBalancers: Elbv2LoadBalancerStore;
+  readonly elbTargetGroups: Elbv2TargetGroupStore;
+  readonly elbListeners: Elbv2ListenerStore;
+  readonly elbRules: Elbv2RuleStore;
+  readonly elbTargets: Elbv2TargetStore;
 
   constructor(private readonly db: Db) {
     this.clusters = new ClusterStore(db);
@@ -43,6 +51,11 @@ export class Stores {
     this.ecrRepositories = new EcrRepositoryStore(db);
     this.ecrImages = new EcrImageStore(db);
     this.registryBlobs = new RegistryBlobStore(db);
+    this.elbLoadBalancers = new Elbv2LoadBalancerStore(db);
+    this.elbTargetGroups = new Elbv2TargetGroupStore(db);
+    this.elbListeners = new Elbv2ListenerStore(db);
+    this.elbRules = new Elbv2RuleStore(db);
+    this.elbTargets = new Elbv2TargetStore(db);
   }
 
   transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
 import type { ServiceError } from '../../kit/errors.js';
-import type { AwsService } from '../operation.js';
+import type { AwsService, Operation } from '../operation.js';
 import type { IncomingSignedRequest } from '../sigv4.js';
 
 export interface WireResponse {
@@ -21,8 +21,9 @@ export interface Routed {
 export interface WireProtocol {
   /** undefined when the request is not in this protocol. */
   route(req: IncomingSignedRequest, services: readonly AwsService[]): Routed | undefined;
-  /** The input as a plain JSON-like value, before it is conformed to the model. */
-  decodeInput(req: IncomingSignedRequest): unknown;
-  encodeOutput(service: AwsService, operation: string, output: unknown): WireResponse;
-  encodeError(service: AwsService | undefined, error: ServiceError): WireResponse;
+  /** The input as a plain JSON-like value, before it is conformed to the model (query forms need the model to be read). */
+  decodeInput(req: IncomingSignedRequest, service: AwsService, operation: Operation): unknown;
+  /** `requestId` goes in the body too where the protocol carries it there (awsQuery's ResponseMetadata). */
+  encodeOutput(service: AwsService, operation: string, output: unknown, requestId: string): WireResponse;
+  encodeError(service: AwsService | undefined, error: ServiceError, requestId: string): WireResponse;
 }
