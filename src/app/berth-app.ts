@@ -108,7 +108,8 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     if (found?.length !== 1) throw new ServiceError('ResourceNotFoundException', 'The specified resource wasn\'t found.');
   });
   const history = new ServiceHistory(stores);
-  const serviceController = new ServiceController({ stores, tasks, history, clock, idGen, accountId: config.accountId, log });
+  const elbv2 = createElbv2Services(stores, clock, idGen);
+  const serviceController = new ServiceController({ stores, tasks, history, clock, idGen, accountId: config.accountId, log, targets: elbv2.ecsTargets });
   const serviceLoop = new ControllerLoop<string>((only) => serviceController.reconcileAll(only), SERVICE_PASS_INTERVAL_MS, (error) => log(`service controller: ${String(error)}`));
   const nudge = (key: string) => serviceLoop.nudge(key);
   tasks.onServiceTaskReport(nudge);
@@ -142,7 +143,6 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   };
   const registry = createRegistryHandler({ ...ecr, accountId: config.accountId, stores, files: blobFiles, uploads, clock, registryHost: () => registryHost });
 
-  const elbv2 = createElbv2Services(stores, clock, idGen);
   const verifier = new SigV4Verifier(keys, clock);
   const aws = new AwsDispatcher({
     services: [

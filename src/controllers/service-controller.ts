@@ -24,6 +24,9 @@ import type { TaskRecord } from '../store/task-store.js';
 import { computeDaemonEligibility } from './daemon-eligibility.js';
 import type { ServiceHistory } from '../services/ecs/service-history.js';
 import { serviceLaunchRequest, serviceTaskTags } from './service-launch.js';
+import {
+  computeTargetHealth, computeTaskTargets, deregisterTargets, registerTargets, type TargetRegistry, type TaskTargetHealth,
+} from './service-targets.js';
 
 export interface ServiceControllerDeps {
   stores: Stores;
@@ -33,6 +36,8 @@ export interface ServiceControllerDeps {
   idGen: IdGen;
   accountId: string;
   log: (line: string) => void;
+  /** Where services with `loadBalancers` register their tasks (ELBv2); without it they are not registered. */
+  targets?: TargetRegistry;
 }
 
 /** At most this many tasks start per service per pass, so a pass stays short. */
@@ -95,12 +100,16 @@ export class ServiceController {
     const stops = reads.stops ? (reads.stops.get(key) ?? []) : await stores.services.pendingTaskStops(service.region, service.cluster, service.name, STOPS_PER_PASS);
     for (const stop of stops) {
       const task = await stores.tasks.get(service.region, service.cluster, stop.taskId);
-      if (task) accountTaskStop(service, task, now, say);
+      if (!task) continue;
+      accountTaskStop(service, task, now, say);
+      // A task that died on its own leaves its targets behind: take them out of rotation.
+      if (task.loadBalancerTargets && task.drainUntil === undefined && this.deps.targets) await deregisterTargets(scope, this.deps.targets, task.loadBalancerTargets);
     }
     const instances = await this.#instances(scope, service, reads.instances);
     const live = reads.tasks ? (reads.tasks.get(key) ?? []) : await stores.tasks.liveInGroup(service.region, service.cluster, serviceGroup(service.name));
     const records = await this.#withoutOrphans(live, instances);
-    const tasks = await this.#planTasks(records);
+    const targetHealth = await this.#tendTargets(scope, service, records, now);
+    const tasks = await this.#planTasks(records, targetHealth);
     noteHealthyTasks(service, tasks, now);
     const tripped = tripCircuitBreaker(service, now, deploymentIdsFrom((n) => this.deps.idGen.hex(n)), say);
     if (tripped.failed) await this.deps.history.changed(service, tripped.failed);
@@ -121,7 +130,7 @@ export class ServiceController {
       now,
     });
 
-    await this.#stop(service, records, plan.stop, say);
+    await this.#stop(scope, service, records, plan.stop, targetHealth, say);
     const started = service.schedulingStrategy === 'DAEMON'
       ? await this.#startOn(scope, service, plan.startOn, say)
       : await this.#start(scope, service, Math.min(plan.start, MAX_STARTS_PER_PASS), say);
@@ -157,16 +166,47 @@ export class ServiceController {
     return kept;
   }
 
-  async #stop(service: ServiceRecord, records: readonly TaskRecord[], stops: readonly { taskId: string; reason: StopReason }[], say: (m: string) => void): Promise<void> {
+  async #stop(
+    scope: Scope, service: ServiceRecord, records: readonly TaskRecord[], stops: readonly { taskId: string; reason: StopReason }[],
+    targetHealth: ReadonlyMap<string, TaskTargetHealth> | undefined, say: (m: string) => void,
+  ): Promise<void> {
     if (stops.length === 0) return;
     const byId = new Map(records.map((r) => [r.id, r]));
     for (const { taskId, reason } of stops) {
       const record = byId.get(taskId)!;
       if (reason === 'unhealthy') say(serviceMessages.failedHealthChecks(service.name, taskId));
-      await this.deps.tasks.stopForService(record, stopReason(reason, record.startedBy));
+      const unhealthy = reason === 'elb-unhealthy' ? targetHealth?.get(taskId)?.unhealthy : undefined;
+      if (unhealthy) say(serviceMessages.unhealthyInTargetGroup(service.name, taskId, unhealthy.target, unhealthy.description));
+      // Out of the load balancers first; the task runs on (DEACTIVATING) while its connections drain.
+      const drainMs = record.loadBalancerTargets && this.deps.targets ? await deregisterTargets(scope, this.deps.targets, record.loadBalancerTargets) : 0;
+      const why = unhealthy ? schedulerStopReasons.elbUnhealthy(unhealthy.target.targetGroupArn) : stopReason(reason, record.startedBy);
+      await this.deps.tasks.stopForService(record, why, drainMs > 0 ? this.deps.clock.now() + drainMs : undefined);
     }
     say(serviceMessages.stopped(service.name, stops.map((s) => s.taskId)));
   }
+
+  /**
+   * Load balancers: registers tasks that now run, lets go of tasks whose drain is over, and reads
+   * every task's target health (undefined for a service without load balancers).
+   */
+  async #tendTargets(scope: Scope, service: ServiceRecord, records: readonly TaskRecord[], now: number): Promise<Map<string, TaskTargetHealth> | undefined> {
+    const registry = this.deps.targets;
+    if (!registry || service.loadBalancers.length === 0) return undefined;
+    for (const record of records) {
+      if (record.drainUntil !== undefined && record.drainUntil <= now) await this.deps.tasks.releaseDrained(record);
+      if (record.loadBalancerTargets || record.desiredStatus !== 'RUNNING' || record.lastStatus !== 'RUNNING') continue;
+      const targets = await computeTaskTargets(record, service.loadBalancers, registry, async (id) => (await this.deps.stores.containerInstances.get(record.region, record.cluster, id))?.ec2InstanceId);
+      if (!targets) continue;
+      try {
+        await registerTargets(scope, registry, targets);
+        await this.deps.tasks.setLoadBalancerTargets(record, targets);
+      } catch (error) {
+        this.deps.log(`service ${service.cluster}/${service.name}: cannot register task ${record.id}: ${String(error)}`);
+      }
+    }
+    return computeTargetHealth(registry, records);
+  }
+
 
   async #start(scope: Scope, service: ServiceRecord, count: number, say: (m: string) => void): Promise<PlanTask[]> {
     if (count === 0) return [];
@@ -195,7 +235,7 @@ export class ServiceController {
   }
 
   /** The plan's view of tasks: whether an essential container has a health check comes from the definition. */
-  async #planTasks(records: readonly TaskRecord[]): Promise<PlanTask[]> {
+  async #planTasks(records: readonly TaskRecord[], targetHealth?: ReadonlyMap<string, TaskTargetHealth>): Promise<PlanTask[]> {
     const checked = this.#healthChecked;
     if (checked.size > 10_000) checked.clear();
     const tasks: PlanTask[] = [];
@@ -207,6 +247,7 @@ export class ServiceController {
       tasks.push({
         id: r.id, deploymentId: r.startedBy, instanceId: r.containerInstanceId, lastStatus: r.lastStatus,
         desiredStatus: r.desiredStatus, startedAt: r.startedAt, healthStatus: r.healthStatus, healthChecked: checked.get(r.taskDefinitionArn)!,
+        ...(targetHealth ? { loadBalancerHealth: targetHealth.get(r.id)?.health ?? 'UNKNOWN' } : {}),
       });
     }
     return tasks;

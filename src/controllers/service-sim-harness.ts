@@ -23,6 +23,7 @@ import { ServiceHistory } from '../services/ecs/service-history.js';
 import { ServiceService } from '../services/ecs/service-service.js';
 import { TaskDefinitionService } from '../services/ecs/task-definition-service.js';
 import { TaskService } from '../services/ecs/task-service.js';
+import { createElbv2Services, type Elbv2Services } from '../services/elbv2/elbv2-services.js';
 import { openSqlite, type SqliteHandle } from '../store/sqlite.js';
 import { Stores } from '../store/stores.js';
 import type { TaskRecord } from '../store/task-store.js';
@@ -60,6 +61,8 @@ export class ServiceSimulation {
     readonly containerInstances: ContainerInstanceService,
     readonly taskDefinitions: TaskDefinitionService,
     readonly controller: ServiceController,
+    /** ELBv2, for services with load balancers; nothing checks target health: tests set it (setTargetHealth). */
+    readonly elbv2: Elbv2Services,
   ) {}
 
   static async create({ instances = 3, seed = 1, cpus = 4, memoryGiB = 8 } = {}): Promise<ServiceSimulation> {
@@ -75,8 +78,9 @@ export class ServiceSimulation {
     const history = new ServiceHistory(stores);
     const services = new ServiceService(stores, clusters, taskDefinitions, history, clock, idGen, () => undefined);
     const serviceDeployments = new ServiceDeploymentService(stores, clusters, history, clock, idGen, () => undefined);
-    const controller = new ServiceController({ stores, tasks, history, clock, idGen, accountId: SIM_SCOPE.accountId, log: (line) => { throw new Error(line); } });
-    const sim = new ServiceSimulation(clock, sqlite, stores, tasks, services, serviceDeployments, containerInstances, taskDefinitions, controller);
+    const elbv2 = createElbv2Services(stores, clock, idGen);
+    const controller = new ServiceController({ stores, tasks, history, clock, idGen, accountId: SIM_SCOPE.accountId, log: (line) => { throw new Error(line); }, targets: elbv2.ecsTargets });
+    const sim = new ServiceSimulation(clock, sqlite, stores, tasks, services, serviceDeployments, containerInstances, taskDefinitions, controller, elbv2);
     await clusters.create(SIM_SCOPE, { clusterName: SIM_CLUSTER });
     for (let i = 0; i < instances; i++) await sim.addInstance(cpus, memoryGiB);
     return sim;
@@ -117,6 +121,28 @@ export class ServiceSimulation {
 
   updateService(input: Omit<UpdateServiceRequest, 'cluster'>) {
     return this.services.update(SIM_SCOPE, { cluster: SIM_CLUSTER, ...input });
+  }
+
+  /** An application load balancer whose HTTP listener forwards to a new `instance` target group; resolves to the group's ARN. */
+  async targetGroupBehindLoadBalancer(name: string, deregistrationDelaySeconds: number): Promise<string> {
+    const { LoadBalancers } = await this.elbv2.loadBalancers.create(SIM_SCOPE, { Name: `${name}-lb`, Subnets: ['subnet-sim'] });
+    const { TargetGroups } = await this.elbv2.targetGroups.create(SIM_SCOPE, { Name: `${name}-tg`, Protocol: 'HTTP', Port: 80, VpcId: 'vpc-sim', TargetType: 'instance' });
+    const targetGroupArn = TargetGroups![0]!.TargetGroupArn!;
+    await this.elbv2.targetGroups.modifyAttributes(SIM_SCOPE, {
+      TargetGroupArn: targetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(deregistrationDelaySeconds) }],
+    });
+    await this.elbv2.listeners.create(SIM_SCOPE, {
+      LoadBalancerArn: LoadBalancers![0]!.LoadBalancerArn!, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
+    });
+    return targetGroupArn;
+  }
+
+  /** Plays the health checker: every registered target of the group gets `state(target)`. */
+  async setTargetHealth(targetGroupArn: string, state: (target: { id: string; port: number }) => 'healthy' | 'unhealthy' | 'initial'): Promise<void> {
+    for (const t of await this.stores.elbTargets.list(targetGroupArn)) {
+      const next = state(t);
+      await this.elbv2.view.recordTargetHealth(targetGroupArn, t, next, next === 'unhealthy' ? 'Target.ResponseCodeMismatch' : undefined, next === 'unhealthy' ? 'Health checks failed with these codes: [500]' : undefined);
+    }
   }
 
   async describe(name: string): Promise<Service> {

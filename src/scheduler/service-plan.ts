@@ -23,6 +23,11 @@ export interface PlanTask {
   healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
   /** Whether an essential container has a health check (then HEALTHY is what counts). */
   healthChecked: boolean;
+  /**
+   * With load balancers: HEALTHY once every target of the task is healthy, UNHEALTHY once one is
+   * unhealthy, UNKNOWN before (not registered yet, initial checks). Absent without load balancers.
+   */
+  loadBalancerHealth?: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
 }
 
 export interface PlanInstance {
@@ -47,7 +52,7 @@ export interface ServicePlanInput {
   now: number;
 }
 
-export type StopReason = 'scale-in' | 'replaced' | 'unhealthy' | 'draining';
+export type StopReason = 'scale-in' | 'replaced' | 'unhealthy' | 'elb-unhealthy' | 'draining';
 
 export interface ServicePlan {
   stop: { taskId: string; reason: StopReason }[];
@@ -62,10 +67,16 @@ export interface ServicePlan {
 /** Without an essential container health check, ECS counts a task this long after RUNNING. */
 export const SETTLE_WITHOUT_HEALTH_CHECK_MS = 40_000;
 
-/** Whether a task counts towards minimumHealthyPercent (semantics §2.4). */
+/**
+ * Whether a task counts towards minimumHealthyPercent (semantics §2.4): its load balancer targets
+ * healthy, if it has any, and its essential health checks passing, if it has them; with neither,
+ * 40 s of RUNNING.
+ */
 export function countsHealthy(task: PlanTask, now: number): boolean {
   if (task.desiredStatus !== 'RUNNING' || task.lastStatus !== 'RUNNING') return false;
+  if (task.loadBalancerHealth !== undefined && task.loadBalancerHealth !== 'HEALTHY') return false;
   if (task.healthChecked) return task.healthStatus === 'HEALTHY';
+  if (task.loadBalancerHealth !== undefined) return true;
   return task.startedAt !== undefined && now - task.startedAt >= SETTLE_WITHOUT_HEALTH_CHECK_MS;
 }
 
@@ -75,11 +86,13 @@ const isLive = (t: PlanTask) => t.desiredStatus === 'RUNNING';
  * A task being replaced still counts towards the minimum while it runs and has not failed a
  * health check, settled or not: a deployment never takes down serving tasks for free.
  */
-const isServing = (t: PlanTask) => t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY';
+const isServing = (t: PlanTask) => t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY' && t.loadBalancerHealth !== 'UNHEALTHY';
 
-function failedHealthCheck(task: PlanTask, input: ServicePlanInput): boolean {
-  return task.healthChecked && task.lastStatus === 'RUNNING' && task.healthStatus === 'UNHEALTHY'
-    && input.now - (task.startedAt ?? input.now) >= input.healthCheckGracePeriodMs;
+/** Which health check a RUNNING task has failed once its grace period is over, if any. */
+function failedHealthCheck(task: PlanTask, input: ServicePlanInput): StopReason | undefined {
+  if (task.lastStatus !== 'RUNNING' || input.now - (task.startedAt ?? input.now) < input.healthCheckGracePeriodMs) return undefined;
+  if (task.healthChecked && task.healthStatus === 'UNHEALTHY') return 'unhealthy';
+  return task.loadBalancerHealth === 'UNHEALTHY' ? 'elb-unhealthy' : undefined;
 }
 
 const instanceUsable = (input: ServicePlanInput, id: string) => input.instances.get(id)?.status === 'ACTIVE';
@@ -89,7 +102,8 @@ export function computeServicePlan(input: ServicePlanInput): ServicePlan {
   const live: PlanTask[] = [];
   for (const task of input.tasks) {
     if (!isLive(task)) continue;
-    if (failedHealthCheck(task, input)) plan.stop.push({ taskId: task.id, reason: 'unhealthy' });
+    const failed = failedHealthCheck(task, input);
+    if (failed) plan.stop.push({ taskId: task.id, reason: failed });
     else live.push(task);
   }
   return input.schedulingStrategy === 'DAEMON' ? planDaemon(input, live, plan) : planReplica(input, live, plan);

@@ -91,12 +91,15 @@ export const serviceMessages = {
   blocked: (service: string) =>
     `(service ${service}) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.`,
   failedHealthChecks: (service: string, taskId: string) => `(service ${service}) (task ${taskId}) failed container health checks.`,
+  unhealthyInTargetGroup: (service: string, taskId: string, target: { targetGroupArn: string; port: number }, reason?: string) =>
+    `(service ${service}) (task ${taskId}) (port ${target.port}) is unhealthy in (target-group ${target.targetGroupArn}) due to (reason ${reason ?? 'Health checks failed'}).`,
 };
 
 /** stoppedReason of the tasks the scheduler stops. */
 export const schedulerStopReasons = {
   scaling: (deploymentId: string) => `Scaling activity initiated by (deployment ${deploymentId})`,
   unhealthy: 'Task failed container health checks',
+  elbUnhealthy: (targetGroupArn: string) => `Task failed ELB health checks in (target-group ${targetGroupArn})`,
 };
 
 export const rolloutReasons = {

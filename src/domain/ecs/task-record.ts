@@ -48,4 +48,18 @@ export interface TaskRecord {
   platformVersion?: string;
   capacityProviderName?: string;
   availabilityZone?: string;
+  /** A service task's targets in its service's target groups, once registered. */
+  loadBalancerTargets?: LoadBalancerTarget[];
+  /**
+   * Set while a stopping service task drains from its load balancers (DEACTIVATING): the agent
+   * keeps it running until the controller lets it go at this time (epoch ms).
+   */
+  drainUntil?: number;
+}
+
+/** Where a load balancer reaches one container port of a task: an IP (awsvpc) or instance id (bridge, host) and a port. */
+export interface LoadBalancerTarget {
+  targetGroupArn: string;
+  id: string;
+  port: number;
 }

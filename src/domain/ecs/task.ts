@@ -77,8 +77,10 @@ export function initialContainers(definition: TaskDefinition, overrides: TaskOve
  * The lastStatus the API shows, from the agent's report and what the control plane wants: the agent
  * knows PENDING, RUNNING and STOPPED; a task told to stop that still runs is STOPPING, as on ECS.
  */
-export function deriveLastStatus(report: Pick<TaskReport, 'lastStatus'>, desiredStatus: 'RUNNING' | 'STOPPED'): string {
+export function deriveLastStatus(report: Pick<TaskReport, 'lastStatus'>, desiredStatus: 'RUNNING' | 'STOPPED', drainUntil?: number): string {
   if (report.lastStatus === 'STOPPED') return 'STOPPED';
+  // Draining from its load balancers before it is told to stop (ECS's DEACTIVATING).
+  if (desiredStatus === 'STOPPED' && drainUntil !== undefined && report.lastStatus === 'RUNNING') return 'DEACTIVATING';
   if (desiredStatus === 'STOPPED') return 'STOPPING';
   return report.lastStatus;
 }

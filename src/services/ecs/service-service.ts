@@ -19,6 +19,7 @@ import type { IdGen } from '../../kit/id-gen.js';
 import type { Stores } from '../../store/stores.js';
 import type { ClusterService } from './cluster-service.js';
 import type { ServiceHistory } from './service-history.js';
+import { checkServiceLoadBalancers } from './service-load-balancers.js';
 import type { TaskDefinitionService } from './task-definition-service.js';
 import { resolveLaunch } from './task-launch.js';
 
@@ -53,6 +54,7 @@ export class ServiceService {
     const definition = await this.#definition(scope, input.taskDefinition);
     const target = this.#target(definition, input, cluster.body.defaultCapacityProviderStrategy);
     if (schedulingStrategy === 'DAEMON') checkDaemonRequest(input, target.launchType);
+    await checkServiceLoadBalancers(this.stores, definition, target.loadBalancers);
     const now = this.clock.now();
     const desiredCount = validateDesiredCount(input.desiredCount);
     const service: ServiceRecord = {
@@ -109,6 +111,7 @@ export class ServiceService {
         serviceRegistries: input.serviceRegistries ?? service.serviceRegistries,
         ...(input.capacityProviderStrategy ? { capacityProviderStrategy: input.capacityProviderStrategy } : service.capacityProviderStrategy.length ? { capacityProviderStrategy: service.capacityProviderStrategy } : { launchType: service.launchType }),
       }, []);
+      if (input.loadBalancers !== undefined || input.taskDefinition !== undefined) await checkServiceLoadBalancers(this.stores, definition, target.loadBalancers);
       Object.assign(service, target);
       if (input.desiredCount !== undefined) service.desiredCount = validateDesiredCount(input.desiredCount);
       service.deploymentConfiguration = resolveDeploymentConfiguration(service.schedulingStrategy, input.deploymentConfiguration, service.deploymentConfiguration);

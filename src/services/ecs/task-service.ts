@@ -76,9 +76,43 @@ export class TaskService {
     return { task: await this.#present(scope, record) };
   }
 
-  /** The service scheduler stops a task (scale-in, replacement, failed health checks). */
-  stopForService(record: TaskRecord, reason: string): Promise<void> {
-    return this.#requestStop(record, 'ServiceSchedulerInitiated', reason);
+  /**
+   * The service scheduler stops a task (scale-in, replacement, failed health checks). With
+   * `drainUntil` the task first drains from its load balancers (DEACTIVATING): its agent keeps it
+   * running until releaseDrained.
+   */
+  async stopForService(record: TaskRecord, reason: string, drainUntil?: number): Promise<void> {
+    if (drainUntil !== undefined && record.desiredStatus === 'RUNNING' && record.lastStatus === 'RUNNING') record.drainUntil = drainUntil;
+    await this.#requestStop(record, 'ServiceSchedulerInitiated', reason);
+  }
+
+  /** A drained task may stop now: its agent is told. */
+  async releaseDrained(record: TaskRecord): Promise<void> {
+    if (record.drainUntil === undefined) return;
+    const fresh = await this.#update(record, (r) => {
+      delete r.drainUntil;
+      if (r.lastStatus === 'DEACTIVATING') r.lastStatus = 'STOPPING';
+    });
+    if (fresh) this.#notify(fresh.containerInstanceId);
+  }
+
+  /** Records the load balancer targets the service registered for a task. */
+  async setLoadBalancerTargets(record: TaskRecord, targets: TaskRecord['loadBalancerTargets']): Promise<void> {
+    await this.#update(record, (r) => { r.loadBalancerTargets = targets; });
+  }
+
+  /** Changes a task as stored now (an agent's report may have landed since `record` was read); false-y when gone. */
+  async #update(record: TaskRecord, change: (fresh: TaskRecord) => void): Promise<TaskRecord | undefined> {
+    const fresh = await this.stores.transaction(async (tx) => {
+      const current = await tx.tasks.get(record.region, record.cluster, record.id);
+      if (!current) return undefined;
+      change(current);
+      current.version += 1;
+      await tx.tasks.put(current);
+      return current;
+    });
+    if (fresh) Object.assign(record, fresh);
+    return fresh;
   }
 
   /** The control plane's half of a stop: desiredStatus STOPPED with why; the agent does the rest. */
@@ -88,7 +122,7 @@ export class TaskService {
     record.stoppingAt = this.clock.now();
     record.stopCode = stopCode;
     record.stoppedReason = reason;
-    if (record.lastStatus !== 'STOPPED') record.lastStatus = deriveLastStatus({ lastStatus: record.lastStatus === 'RUNNING' ? 'RUNNING' : 'PENDING' }, 'STOPPED');
+    if (record.lastStatus !== 'STOPPED') record.lastStatus = deriveLastStatus({ lastStatus: record.lastStatus === 'RUNNING' ? 'RUNNING' : 'PENDING' }, 'STOPPED', record.drainUntil);
     record.version += 1;
     await this.stores.tasks.put(record);
     this.#notify(record.containerInstanceId);
@@ -142,19 +176,22 @@ export class TaskService {
       const definition = await this.stores.taskDefinitions.get(record.region, record.family, record.revision);
       if (!definition) continue;
       const images = (definition.containerDefinitions ?? []).flatMap((c) => (c.image ? [c.image] : []));
-      const credentials = record.desiredStatus === 'RUNNING' ? this.options.registryCredentials?.(record.region, images) ?? [] : [];
+      // A task draining from its load balancers is still RUNNING to its agent.
+      const draining = record.drainUntil !== undefined;
+      const desiredStatus = draining ? 'RUNNING' : record.desiredStatus;
+      const credentials = desiredStatus === 'RUNNING' ? this.options.registryCredentials?.(record.region, images) ?? [] : [];
       assignments.push({
         taskArn: taskArn(scope, record.cluster, record.id),
         clusterArn: clusterArn(scope, record.cluster),
         version: record.version,
-        desiredStatus: record.desiredStatus,
+        desiredStatus,
         taskDefinition: definition,
         overrides: record.overrides,
         launchType: record.launchType,
         hostPorts: record.hostPorts,
         ...(credentials.length > 0 ? { registryCredentials: credentials } : {}),
-        ...(record.stopCode === 'UserInitiated' || record.stopCode === 'ServiceSchedulerInitiated' ? { stopCode: record.stopCode } : {}),
-        ...(record.stoppedReason ? { stoppedReason: record.stoppedReason } : {}),
+        ...(!draining && (record.stopCode === 'UserInitiated' || record.stopCode === 'ServiceSchedulerInitiated') ? { stopCode: record.stopCode } : {}),
+        ...(!draining && record.stoppedReason ? { stoppedReason: record.stoppedReason } : {}),
       });
     }
     return assignments;
@@ -180,7 +217,7 @@ export class TaskService {
       if (!record.stopCode && report.stopCode) record.stopCode = report.stopCode;
       if (!record.stoppedReason && report.stoppedReason) record.stoppedReason = report.stoppedReason;
     }
-    record.lastStatus = deriveLastStatus(report, record.desiredStatus);
+    record.lastStatus = deriveLastStatus(report, record.desiredStatus, record.drainUntil);
     record.version += 1;
     await this.#saveStopAware(record);
     const owner = serviceOfGroup(record.group);

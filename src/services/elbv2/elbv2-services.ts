@@ -1,6 +1,7 @@
 import type { Clock } from '../../kit/clock.js';
 import type { IdGen } from '../../kit/id-gen.js';
 import type { Stores } from '../../store/stores.js';
+import { EcsTargetRegistry } from './ecs-target-registry.js';
 import { ConfigChanges, type Elbv2Deps } from './elbv2-context.js';
 import { Elbv2TagService } from './elbv2-tag-service.js';
 import { ListenerService } from './listener-service.js';
@@ -19,6 +20,8 @@ export interface Elbv2Services {
   tags: Elbv2TagService;
   /** For the data plane: the configuration, its changes, and where health goes. */
   view: LoadBalancingView;
+  /** For ECS services with load balancers. */
+  ecsTargets: EcsTargetRegistry;
 }
 
 /** Builds the ELBv2 services over one store, sharing one change signal. */
@@ -33,5 +36,6 @@ export function createElbv2Services(stores: Stores, clock: Clock, idGen: IdGen):
     rules: new RuleService(deps),
     tags: new Elbv2TagService(deps),
     view: new LoadBalancingView(deps, targets),
+    ecsTargets: new EcsTargetRegistry(deps, targets),
   };
 }
