@@ -9,6 +9,10 @@ if ! command -v wrk >/dev/null 2>&1; then
   echo "bench: installing wrk (Debian package)" >&2
   apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
 fi
+if [ ! -x /usr/sbin/nginx ] && ! command -v nginx >/dev/null 2>&1; then
+  echo "bench: installing nginx-light (Debian package; the load balancer's peer)" >&2
+  apt-get install -y nginx-light >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y nginx-light >/dev/null; }
+fi
 if ! command -v moto_server >/dev/null 2>&1; then
   echo "bench: moto_server is not on PATH (pip install 'moto[server]')" >&2
   exit 1
@@ -21,6 +25,7 @@ fi
 node --import tsx bench/api-throughput.ts "$@"
 node --import tsx bench/placement-throughput.ts
 node --import tsx bench/service-controller.ts
+node --import tsx bench/lb-throughput.ts
 if docker info >/dev/null 2>&1; then
   node --import tsx bench/task-startup.ts
   node --import tsx bench/service-rollout.ts
