@@ -23,6 +23,9 @@ export function hostResources(cpus: number, memoryBytes: number): Resource[] {
   ];
 }
 
+/** Berth's own attribute: the address an instance publishes its tasks' host ports on. */
+export const HOST_IP_ATTRIBUTE = 'berth.host-ip';
+
 /** The attributes the ECS agent registers: OS, architecture, and the Docker API versions it speaks. */
 export function hostAttributes(architecture: string, apiVersion: string): Attribute[] {
   const [, minor = '41'] = apiVersion.split('.');

@@ -3,7 +3,7 @@ import type { TaskReport } from '../domain/ecs/task-contract.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import type { AgentLogger } from './agent-logger.js';
 import { ControlPlaneClient, ControlPlaneError } from './control-plane-client.js';
-import { AGENT_VERSION, hostAttributes, hostInstanceId, hostResources } from './host-capacity.js';
+import { AGENT_VERSION, HOST_IP_ATTRIBUTE, hostAttributes, hostInstanceId, hostResources } from './host-capacity.js';
 import { TaskEngine } from './task-engine.js';
 
 export interface RemoteAgentOptions {
@@ -86,7 +86,11 @@ export class RemoteAgent {
       instanceIdentityDocument: JSON.stringify({ instanceId, region: this.options.region, availabilityZone: this.options.availabilityZone, instanceType: 'berth' }),
       totalResources: hostResources(info.cpus, info.memoryBytes),
       versionInfo: { agentVersion: AGENT_VERSION, agentHash: 'berth', dockerVersion: `DockerVersion: ${info.engineVersion}` },
-      attributes: [...hostAttributes(info.architecture, info.apiVersion), { name: 'ecs.availability-zone', value: this.options.availabilityZone }],
+      attributes: [
+        ...hostAttributes(info.architecture, info.apiVersion), { name: 'ecs.availability-zone', value: this.options.availabilityZone },
+        // Where its bridge tasks' host ports are: load balancers reach `instance` targets there.
+        { name: HOST_IP_ATTRIBUTE, value: this.options.hostIp },
+      ],
     }), { abortSignal: this.#abort.signal });
     ecs.destroy();
     return out.containerInstance!.containerInstanceArn!;

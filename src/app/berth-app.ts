@@ -9,6 +9,7 @@ import { createHttpServer, listen } from '../api/http-server.js';
 import { awsJson } from '../api/protocols/aws-json.js';
 import { awsQuery } from '../api/protocols/aws-query.js';
 import { SigV4Verifier } from '../api/sigv4.js';
+import { HOST_IP_ATTRIBUTE } from '../agent/host-capacity.js';
 import { ControllerLoop } from '../controllers/controller-loop.js';
 import { ServiceController } from '../controllers/service-controller.js';
 import type { Scope } from '../domain/arn.js';
@@ -47,6 +48,7 @@ import { Stores } from '../store/stores.js';
 import type { BerthConfig } from './config.js';
 import { type AccessKey, loadOrCreateAccessKey } from './credentials.js';
 import { startEmbeddedAgent } from './embedded-agent.js';
+import { startLoadBalancing } from './load-balancing.js';
 
 /** How often the service controller looks at every service without being nudged. */
 const SERVICE_PASS_INTERVAL_MS = 1_000;
@@ -166,6 +168,17 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     log,
   });
   serviceLoop.start();
+  const loadBalancing = startLoadBalancing({
+    view: elbv2.view,
+    host: config.host,
+    instanceAddress: async (ec2InstanceId) => {
+      const instance = await stores.containerInstances.findLiveByEc2InstanceIdAnywhere(ec2InstanceId);
+      const hostIp = instance?.body.attributes.find((a) => a.name === HOST_IP_ATTRIBUTE)?.value;
+      // Published on every address: loopback reaches it (from this host).
+      return instance && (!hostIp || hostIp === '0.0.0.0' ? '127.0.0.1' : hostIp);
+    },
+    log,
+  });
   const purge = setInterval(() => { tasks.purgeExpired().catch((error: unknown) => log(`task purge failed: ${String(error)}`)); }, 60_000);
   purge.unref();
   // Age-based lifecycle rules need a clock tick as well as pushes.
@@ -192,6 +205,7 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
       clearInterval(gcTimer);
       await registryGc.idle();
       await serviceLoop.close();
+      await loadBalancing.close();
       feed.close();
       await agent?.close();
       await new Promise<void>((resolve) => {

@@ -53,6 +53,14 @@ export class ContainerInstanceStore {
     return row && toRecord(row);
   }
 
+  /** The live instance with this EC2 instance id in any region and cluster (load balancers' `instance` targets name them so). */
+  async findLiveByEc2InstanceIdAnywhere(ec2InstanceId: string): Promise<ContainerInstanceRecord | undefined> {
+    const row = await this.db.selectFrom('container_instances').selectAll()
+      .where('ec2_instance_id', '=', ec2InstanceId).where('status', '!=', 'INACTIVE')
+      .executeTakeFirst();
+    return row && toRecord(row);
+  }
+
   async list(region: string, cluster: string, q: { managed?: boolean; statuses?: readonly ContainerInstanceStatus[]; afterId?: string | undefined; limit?: number }): Promise<ContainerInstanceRecord[]> {
     let query = this.db.selectFrom('container_instances').selectAll().where('region', '=', region).where('cluster', '=', cluster);
     if (q.managed !== undefined) query = query.where('managed', '=', q.managed ? 1 : 0);
