@@ -41,6 +41,9 @@ describe('services with load balancers (simulation)', () => {
     assert.deepEqual(await rollout(sim), ['IN_PROGRESS']);
     await sim.setTargetHealth(targetGroupArn, () => 'healthy');
     await sim.until(async () => (await rollout(sim))[0] === 'COMPLETED', { maxSteps: 5 });
+    const registered = (await sim.describe('web')).events!.map((e) => /^\(service web\) registered (\d) targets in \(target-group (.+)\)$/.exec(e.message!)).filter((m) => m !== null);
+    assert.equal(registered.reduce((n, m) => n + Number(m[1]), 0), 2, 'ECS\'s registration events');
+    assert.ok(registered.every((m) => m[2] === targetGroupArn));
   });
 
   it('drains a replaced task from its target group (DEACTIVATING) before its agent stops it', async () => {
@@ -64,6 +67,9 @@ describe('services with load balancers (simulation)', () => {
     await sim.until(async () => (await Promise.all(old.map((t) => sim.stores.tasks.get(t.region, t.cluster, t.id)))).every((t) => t?.lastStatus === 'STOPPED'));
     assert.ok(sim.clock.now() >= drainedAt, 'stopped only after the deregistration delay');
     assert.equal((await targets(sim, targetGroupArn)).filter((t) => t.drainUntil === undefined).length, 2);
+    const events = (await sim.describe('web')).events!.map((e) => e.message!);
+    assert.ok(events.some((m) => /^\(service web\) has begun draining connections on [12] tasks\.$/.test(m)), events.join('\n'));
+    assert.ok(events.some((m) => m.startsWith(`(service web) deregistered `) && m.endsWith(`targets in (target-group ${targetGroupArn})`)), events.join('\n'));
   });
 
   it('replaces a task whose target turns unhealthy after the grace period, saying so', async () => {

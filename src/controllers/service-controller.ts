@@ -20,6 +20,7 @@ import type { TaskService } from '../services/ecs/task-service.js';
 import type { Stores } from '../store/stores.js';
 import type { ContainerInstanceRecord } from '../store/container-instance-store.js';
 import type { ServiceTaskStop } from '../store/service-store.js';
+import type { LoadBalancerTarget } from '../domain/ecs/task-record.js';
 import type { TaskRecord } from '../store/task-store.js';
 import { computeDaemonEligibility } from './daemon-eligibility.js';
 import type { ServiceHistory } from '../services/ecs/service-history.js';
@@ -108,7 +109,7 @@ export class ServiceController {
     const instances = await this.#instances(scope, service, reads.instances);
     const live = reads.tasks ? (reads.tasks.get(key) ?? []) : await stores.tasks.liveInGroup(service.region, service.cluster, serviceGroup(service.name));
     const records = await this.#withoutOrphans(live, instances);
-    const targetHealth = await this.#tendTargets(scope, service, records, now);
+    const targetHealth = await this.#tendTargets(scope, service, records, now, say);
     const tasks = await this.#planTasks(records, targetHealth);
     noteHealthyTasks(service, tasks, now);
     const tripped = tripCircuitBreaker(service, now, deploymentIdsFrom((n) => this.deps.idGen.hex(n)), say);
@@ -172,6 +173,8 @@ export class ServiceController {
   ): Promise<void> {
     if (stops.length === 0) return;
     const byId = new Map(records.map((r) => [r.id, r]));
+    const deregistered: LoadBalancerTarget[] = [];
+    let draining = 0;
     for (const { taskId, reason } of stops) {
       const record = byId.get(taskId)!;
       if (reason === 'unhealthy') say(serviceMessages.failedHealthChecks(service.name, taskId));
@@ -179,9 +182,13 @@ export class ServiceController {
       if (unhealthy) say(serviceMessages.unhealthyInTargetGroup(service.name, taskId, unhealthy.target, unhealthy.description));
       // Out of the load balancers first; the task runs on (DEACTIVATING) while its connections drain.
       const drainMs = record.loadBalancerTargets && this.deps.targets ? await deregisterTargets(scope, this.deps.targets, record.loadBalancerTargets) : 0;
+      deregistered.push(...(record.loadBalancerTargets ?? []));
+      if (drainMs > 0) draining += 1;
       const why = unhealthy ? schedulerStopReasons.elbUnhealthy(unhealthy.target.targetGroupArn) : stopReason(reason, record.startedBy);
       await this.deps.tasks.stopForService(record, why, drainMs > 0 ? this.deps.clock.now() + drainMs : undefined);
     }
+    for (const [group, n] of countByGroup(deregistered)) say(serviceMessages.deregisteredTargets(service.name, n, group));
+    if (draining > 0) say(serviceMessages.drainingConnections(service.name, draining));
     say(serviceMessages.stopped(service.name, stops.map((s) => s.taskId)));
   }
 
@@ -189,9 +196,12 @@ export class ServiceController {
    * Load balancers: registers tasks that now run, lets go of tasks whose drain is over, and reads
    * every task's target health (undefined for a service without load balancers).
    */
-  async #tendTargets(scope: Scope, service: ServiceRecord, records: readonly TaskRecord[], now: number): Promise<Map<string, TaskTargetHealth> | undefined> {
+  async #tendTargets(
+    scope: Scope, service: ServiceRecord, records: readonly TaskRecord[], now: number, say: (m: string) => void,
+  ): Promise<Map<string, TaskTargetHealth> | undefined> {
     const registry = this.deps.targets;
     if (!registry || service.loadBalancers.length === 0) return undefined;
+    const registered: LoadBalancerTarget[] = [];
     for (const record of records) {
       if (record.drainUntil !== undefined && record.drainUntil <= now) await this.deps.tasks.releaseDrained(record);
       if (record.loadBalancerTargets || record.desiredStatus !== 'RUNNING' || record.lastStatus !== 'RUNNING') continue;
@@ -200,10 +210,12 @@ export class ServiceController {
       try {
         await registerTargets(scope, registry, targets);
         await this.deps.tasks.setLoadBalancerTargets(record, targets);
+        registered.push(...targets);
       } catch (error) {
         this.deps.log(`service ${service.cluster}/${service.name}: cannot register task ${record.id}: ${String(error)}`);
       }
     }
+    for (const [group, n] of countByGroup(registered)) say(serviceMessages.registeredTargets(service.name, n, group));
     return computeTargetHealth(registry, records);
   }
 
@@ -270,6 +282,12 @@ export class ServiceController {
       : new Set<string>();
     return new Map(records.map((r) => [r.id, { id: r.id, status: r.status, eligible: eligible.has(r.id) }]));
   }
+}
+
+function countByGroup(targets: readonly LoadBalancerTarget[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of targets) counts.set(t.targetGroupArn, (counts.get(t.targetGroupArn) ?? 0) + 1);
+  return counts;
 }
 
 /** What a pass compares to see whether it changed a service (events by their newest id: they only grow). */

@@ -91,6 +91,9 @@ export const serviceMessages = {
   blocked: (service: string) =>
     `(service ${service}) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.`,
   failedHealthChecks: (service: string, taskId: string) => `(service ${service}) (task ${taskId}) failed container health checks.`,
+  registeredTargets: (service: string, n: number, targetGroupArn: string) => `(service ${service}) registered ${n} targets in (target-group ${targetGroupArn})`,
+  deregisteredTargets: (service: string, n: number, targetGroupArn: string) => `(service ${service}) deregistered ${n} targets in (target-group ${targetGroupArn})`,
+  drainingConnections: (service: string, n: number) => `(service ${service}) has begun draining connections on ${n} tasks.`,
   unhealthyInTargetGroup: (service: string, taskId: string, target: { targetGroupArn: string; port: number }, reason?: string) =>
     `(service ${service}) (task ${taskId}) (port ${target.port}) is unhealthy in (target-group ${target.targetGroupArn}) due to (reason ${reason ?? 'Health checks failed'}).`,
 };
