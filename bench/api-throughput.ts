@@ -18,6 +18,7 @@ import { type MotoServer, startMotoServer } from './support/moto-server.js';
 import { cpuSeconds } from './support/proc-cpu.js';
 import { type Credentials, callEcs, sendSigned, signEcsRequest } from './support/signed-request.js';
 import { haveWrk, runWrk, stopWrk, type WrkResult } from './support/wrk.js';
+import { runBench } from './support/run-bench.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
@@ -86,23 +87,15 @@ interface Row {
 let berth: BerthProcess | undefined;
 let moto: MotoServer | undefined;
 let dataDir: string | undefined;
-let interrupted = false;
 
-async function cleanup(): Promise<void> {
+async function cleanup(): Promise<string[]> {
   stopWrk();
   await Promise.allSettled([berth?.stop(), moto?.stop()]);
   berth = undefined;
   moto = undefined;
   if (dataDir) removeDataDir(dataDir);
   dataDir = undefined;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    process.stderr.write(`\nbench: ${signal}, stopping servers\n`);
-    void cleanup().finally(() => process.exit(130));
-  });
+  return [];
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -220,15 +213,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  if (interrupted) await new Promise(() => {}); // the signal handler cleans up and exits
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+await runBench(main, cleanup, () => {
   if (berth) process.stderr.write(`--- berth output ---\n${berth.output()}\n`);
   if (moto) process.stderr.write(`--- moto_server output (tail) ---\n${moto.output().slice(-2000)}\n`);
-} finally {
-  await cleanup();
-}
-process.exit(code);
+});

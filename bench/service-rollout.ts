@@ -45,6 +45,7 @@ import { TEST_IMAGE } from '../test/support/docker.js';
 import { type CliResult, docker, dockerOk, engineGet, lines } from './support/docker-engine.js';
 import { cpuSeconds } from './support/proc-cpu.js';
 import { pct } from './support/percentile.js';
+import { runBench } from './support/run-bench.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 100);
@@ -86,7 +87,6 @@ const agents: AgentProcess[] = [];
 let swarmCreated = false;
 let gwbridgeCreated = false;
 let swarmService = false;
-let interrupted = false;
 /** berth.instance-id labels seen on Berth's task containers, for the final sweep. */
 const berthInstances = new Set<string>();
 
@@ -259,13 +259,6 @@ async function cleanup(): Promise<string[]> {
   return problems;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    process.stderr.write(`\nbench: ${signal}, cleaning up\n`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
 
 const s = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '-');
 const pad = (x: string, n: number, right = false) => (right ? x.padStart(n) : x.padEnd(n));
@@ -349,20 +342,6 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  if (interrupted) await new Promise(() => {}); // the signal handler cleans up and exits
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+await runBench(main, cleanup, () => {
   if (berth) process.stderr.write(`--- berth output (last 4000 chars) ---\n${berth.output().slice(-4000)}\n`);
-} finally {
-  if (!interrupted) {
-    const problems = await cleanup().catch((error: unknown) => [`cleanup failed: ${String(error)}`]);
-    if (problems.length > 0) {
-      process.stderr.write(`cleanup: ${problems.join('; ')}\n`);
-      if (code === 0) code = 1;
-    }
-  }
-}
-process.exit(code);
+});

@@ -38,6 +38,7 @@ import { TEST_IMAGE } from '../test/support/docker.js';
 import { type DockerTraceProxy, engineOperation, startDockerTraceProxy, type TracedCall } from './support/docker-trace-proxy.js';
 import { cpuSeconds } from './support/proc-cpu.js';
 import { pct } from './support/percentile.js';
+import { runBench } from './support/run-bench.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
@@ -175,7 +176,6 @@ let ecs: ECSClient | undefined;
 let dataDir: string | undefined;
 let events: EventLog | undefined;
 let proxy: DockerTraceProxy | undefined;
-let interrupted = false;
 const berthTasks: string[] = [];
 const peerContainers = new Set<string>();
 const peerNetworks = new Set<string>();
@@ -337,13 +337,6 @@ async function cleanup(): Promise<string[]> {
   return problems;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    process.stderr.write(`\nbench: ${signal}, cleaning up\n`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const pad = (s: string, n: number, right = false) => (right ? s.padStart(n) : s.padEnd(n));
@@ -499,20 +492,6 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  if (interrupted) await new Promise(() => {}); // the signal handler cleans up and exits
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+await runBench(main, cleanup, () => {
   if (berth) process.stderr.write(`--- berth output ---\n${berth.output()}\n`);
-} finally {
-  if (!interrupted) {
-    const problems = await cleanup().catch((error: unknown) => [`cleanup failed: ${String(error)}`]);
-    if (problems.length > 0) {
-      process.stderr.write(`cleanup: ${problems.join('; ')}\n`);
-      if (code === 0) code = 1;
-    }
-  }
-}
-process.exit(code);
+});

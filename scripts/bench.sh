@@ -13,6 +13,10 @@ if [ ! -x /usr/sbin/nginx ] && ! command -v nginx >/dev/null 2>&1; then
   echo "bench: installing nginx-light (Debian package; the load balancer's peer)" >&2
   apt-get install -y nginx-light >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y nginx-light >/dev/null; }
 fi
+if [ ! -x /usr/bin/docker-registry ]; then
+  echo "bench: installing docker-registry (Debian package, CNCF distribution; the registry's peer)" >&2
+  apt-get install -y docker-registry >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y docker-registry >/dev/null; }
+fi
 if ! command -v moto_server >/dev/null 2>&1; then
   echo "bench: moto_server is not on PATH (pip install 'moto[server]')" >&2
   exit 1
@@ -29,6 +33,7 @@ node --import tsx bench/lb-throughput.ts
 if docker info >/dev/null 2>&1; then
   node --import tsx bench/task-startup.ts
   node --import tsx bench/service-rollout.ts
+  node --import tsx bench/registry-push-pull.ts
 else
-  echo "bench: no Docker engine (scripts/docker-setup.sh); task-startup and service-rollout skipped" >&2
+  echo "bench: no Docker engine (scripts/docker-setup.sh); task-startup, service-rollout and registry-push-pull skipped" >&2
 fi

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../test/support/free-port.js';
 
 export interface MotoServer {
   url: string;
@@ -9,15 +9,6 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-/** A port free right now on 127.0.0.1 (moto_server cannot be told to pick one and report it). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(0, '127.0.0.1', resolve); });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('could not pick a free port');
-  return address.port;
-}
 
 /**
  * Starts `moto_server -H 127.0.0.1 -p PORT` (in its own process group, so the pyenv shim and the
