@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import {
   CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, DescribeTargetHealthCommand, type ElasticLoadBalancingV2Client,
+  ModifyTargetGroupAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { type AgentProcess, startAgentProcess } from '../support/agent-process.js';
 import { type BerthProcess, removeDataDir, startBerthProcess } from '../support/berth-process.js';
@@ -32,8 +33,9 @@ describe('an EC2 service in bridge mode behind an application load balancer, on 
     agent = await startAgentProcess(berth, CLUSTER);
   });
   after(async () => {
-    await ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: 'web', force: true })).catch(() => undefined);
+    // Listed before the delete: its tasks then drain with desiredStatus STOPPED, which ListTasks leaves out.
     const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster: CLUSTER }));
+    await ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: 'web', force: true })).catch(() => undefined);
     for (const taskArn of taskArns) await eventually(() => assert.deepEqual(containersOfTask({ taskArn }), [], `containers of ${taskArn} still there`), { timeoutMs: 60_000, intervalMs: 500 });
     await agent.stop();
     await berth.stop();
@@ -47,6 +49,7 @@ describe('an EC2 service in bridge mode behind an application load balancer, on 
       HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 2,
     }));
     const targetGroupArn = TargetGroups![0]!.TargetGroupArn!;
+    await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '2' }] }));
     const listenerPort = await freePort();
     await elb.send(new CreateListenerCommand({
       LoadBalancerArn: LoadBalancers![0]!.LoadBalancerArn!, Protocol: 'HTTP', Port: listenerPort, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],

@@ -52,8 +52,9 @@ describe('a FARGATE service behind an application load balancer, on Docker', { s
     }));
   });
   after(async () => {
-    await ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: 'web', force: true })).catch(() => undefined);
+    // Listed before the delete: its tasks then drain with desiredStatus STOPPED, which ListTasks leaves out.
     const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster: CLUSTER }));
+    await ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: 'web', force: true })).catch(() => undefined);
     for (const taskArn of taskArns) await eventually(() => assert.deepEqual(containersOfTask({ taskArn }), [], `containers of ${taskArn} still there`), { timeoutMs: 60_000, intervalMs: 500 });
     await berth.stop();
     removeDataDir(berth.dataDir);
