@@ -17,7 +17,7 @@ import {
   toContainerState, toContainerStats, toContainerSummary, toNetworkState,
   type DockerContainerInspect, type DockerContainerListItem, type DockerNetworkInspect, type DockerStats,
 } from './engine-state-mapping.js';
-import { dockerEvents } from './events.js';
+import { dockerEvents, hadOomEvent } from './events.js';
 import { importImage } from './image-import.js';
 import { pullImage } from './image-pull.js';
 import { TIMEOUTS } from './timeouts.js';
@@ -137,7 +137,13 @@ export class DockerRuntime implements ContainerRuntime {
 
   async inspectContainer(containerId: string, { signal }: CallOptions = {}): Promise<ContainerState | undefined> {
     const res = await this.#client.call('inspect', TIMEOUTS.inspect, { method: 'GET', path: `/containers/${id(containerId)}/json`, signal });
-    if (res.status === 200) return toContainerState(res.json as DockerContainerInspect);
+    if (res.status === 200) {
+      const state = toContainerState(res.json as DockerContainerInspect);
+      // SIGKILLed with no OOM flag: ask the engine's event log whether the kernel's OOM killer did it.
+      if (state.status === 'exited' && state.exitCode === 137 && !state.oomKilled && state.startedAt !== undefined
+        && await hadOomEvent(this.#client, containerId, state.startedAt, TIMEOUTS.inspect, signal)) return { ...state, oomKilled: true };
+      return state;
+    }
     if (res.status === 404) return undefined;
     fail('inspect', res);
   }

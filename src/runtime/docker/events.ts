@@ -81,3 +81,25 @@ export function dockerEvents(client: DockerClient, labelFilter: LabelFilter, sig
   const events = iterate();
   return { ready, [Symbol.asyncIterator]: () => events };
 }
+
+/**
+ * Whether the engine recorded an `oom` event for a container since `sinceMs` (its start). Docker
+ * 20.10 can lose the race between a container's OOM event and its exit and then report
+ * `OOMKilled: false` for a container the kernel killed; its event log still has the `oom`.
+ */
+export async function hadOomEvent(client: DockerClient, containerId: string, sinceMs: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  const query = {
+    since: (Math.max(0, sinceMs - 1_000) / 1000).toFixed(3),
+    until: (Date.now() / 1000).toFixed(3),
+    filters: JSON.stringify({ type: ['container'], container: [containerId], event: ['oom'] }),
+  };
+  const stream = await client.stream('events', timeoutMs, { method: 'GET', path: '/events', query, ...(signal ? { signal } : {}) });
+  if (stream.status !== 200) {
+    await readText(stream.body).catch(() => '');
+    return false;
+  }
+  // Read to the end (`until` ends the stream): closing it early errors the body.
+  let oom = false;
+  for await (const event of jsonLines(stream.body)) oom ||= (event as DockerEvent).Action === 'oom';
+  return oom;
+}
