@@ -14,6 +14,11 @@ export function elbv2Api(s: Elbv2Services): AwsService {
     DeleteLoadBalancer: op<elb.DeleteLoadBalancerInput, elb.DeleteLoadBalancerOutput>(elb.DeleteLoadBalancer$, (i, c) => s.loadBalancers.delete(c.scope, i)),
     DescribeLoadBalancerAttributes: op<elb.DescribeLoadBalancerAttributesInput, elb.DescribeLoadBalancerAttributesOutput>(elb.DescribeLoadBalancerAttributes$, (i, c) => s.loadBalancers.describeAttributes(c.scope, i)),
     ModifyLoadBalancerAttributes: op<elb.ModifyLoadBalancerAttributesInput, elb.ModifyLoadBalancerAttributesOutput>(elb.ModifyLoadBalancerAttributes$, (i, c) => s.loadBalancers.modifyAttributes(c.scope, i)),
+    SetSubnets: op<elb.SetSubnetsInput, elb.SetSubnetsOutput>(elb.SetSubnets$, (i, c) => s.loadBalancerNetwork.setSubnets(c.scope, i)),
+    SetSecurityGroups: op<elb.SetSecurityGroupsInput, elb.SetSecurityGroupsOutput>(elb.SetSecurityGroups$, (i, c) => s.loadBalancerNetwork.setSecurityGroups(c.scope, i)),
+    SetIpAddressType: op<elb.SetIpAddressTypeInput, elb.SetIpAddressTypeOutput>(elb.SetIpAddressType$, (i, c) => s.loadBalancerNetwork.setIpAddressType(c.scope, i)),
+    DescribeCapacityReservation: op<elb.DescribeCapacityReservationInput, elb.DescribeCapacityReservationOutput>(elb.DescribeCapacityReservation$, (i, c) => s.capacityReservations.describe(c.scope, i)),
+    ModifyCapacityReservation: op<elb.ModifyCapacityReservationInput, elb.ModifyCapacityReservationOutput>(elb.ModifyCapacityReservation$, (i, c) => s.capacityReservations.modify(c.scope, i)),
 
     CreateTargetGroup: op<elb.CreateTargetGroupInput, elb.CreateTargetGroupOutput>(elb.CreateTargetGroup$, (i, c) => s.targetGroups.create(c.scope, i)),
     DescribeTargetGroups: op<elb.DescribeTargetGroupsInput, elb.DescribeTargetGroupsOutput>(elb.DescribeTargetGroups$, (i, c) => s.targetGroups.describe(c.scope, i)),
@@ -30,6 +35,11 @@ export function elbv2Api(s: Elbv2Services): AwsService {
     DescribeListeners: op<elb.DescribeListenersInput, elb.DescribeListenersOutput>(elb.DescribeListeners$, (i, c) => s.listeners.describe(c.scope, i)),
     ModifyListener: op<elb.ModifyListenerInput, elb.ModifyListenerOutput>(elb.ModifyListener$, (i, c) => s.listeners.modify(c.scope, i)),
     DeleteListener: op<elb.DeleteListenerInput, elb.DeleteListenerOutput>(elb.DeleteListener$, (i, c) => s.listeners.delete(c.scope, i)),
+    DescribeListenerAttributes: op<elb.DescribeListenerAttributesInput, elb.DescribeListenerAttributesOutput>(elb.DescribeListenerAttributes$, (i, c) => s.listenerAttributes.describe(c.scope, i)),
+    ModifyListenerAttributes: op<elb.ModifyListenerAttributesInput, elb.ModifyListenerAttributesOutput>(elb.ModifyListenerAttributes$, (i, c) => s.listenerAttributes.modify(c.scope, i)),
+    DescribeListenerCertificates: op<elb.DescribeListenerCertificatesInput, elb.DescribeListenerCertificatesOutput>(elb.DescribeListenerCertificates$, (i, c) => s.listenerCertificates.describe(c.scope, i)),
+    AddListenerCertificates: op<elb.AddListenerCertificatesInput, elb.AddListenerCertificatesOutput>(elb.AddListenerCertificates$, (i, c) => s.listenerCertificates.add(c.scope, i)),
+    RemoveListenerCertificates: op<elb.RemoveListenerCertificatesInput, elb.RemoveListenerCertificatesOutput>(elb.RemoveListenerCertificates$, (i, c) => s.listenerCertificates.remove(c.scope, i)),
 
     CreateRule: op<elb.CreateRuleInput, elb.CreateRuleOutput>(elb.CreateRule$, (i, c) => s.rules.create(c.scope, i)),
     DescribeRules: op<elb.DescribeRulesInput, elb.DescribeRulesOutput>(elb.DescribeRules$, (i, c) => s.rules.describe(c.scope, i)),
@@ -40,6 +50,9 @@ export function elbv2Api(s: Elbv2Services): AwsService {
     AddTags: op<elb.AddTagsInput, elb.AddTagsOutput>(elb.AddTags$, (i, c) => s.tags.add(c.scope, i)),
     RemoveTags: op<elb.RemoveTagsInput, elb.RemoveTagsOutput>(elb.RemoveTags$, (i, c) => s.tags.remove(c.scope, i)),
     DescribeTags: op<elb.DescribeTagsInput, elb.DescribeTagsOutput>(elb.DescribeTags$, (i, c) => s.tags.describe(c.scope, i)),
+
+    DescribeAccountLimits: op<elb.DescribeAccountLimitsInput, elb.DescribeAccountLimitsOutput>(elb.DescribeAccountLimits$, (i) => s.account.describeAccountLimits(i)),
+    DescribeSSLPolicies: op<elb.DescribeSSLPoliciesInput, elb.DescribeSSLPoliciesOutput>(elb.DescribeSSLPolicies$, (i) => s.account.describeSslPolicies(i)),
   };
   return {
     signingName: 'elasticloadbalancing',

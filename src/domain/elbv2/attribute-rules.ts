@@ -14,7 +14,7 @@ export const oneOf = (...allowed: string[]): AttributeRule => (v) => (allowed.in
  * every value must pass its rule, or nothing changes.
  */
 export function applyAttributes(
-  what: 'Load balancer' | 'Target group',
+  what: 'Load balancer' | 'Target group' | 'Listener',
   rules: Record<string, AttributeRule>,
   current: Record<string, string>,
   changes: readonly { Key?: string | undefined; Value?: string | undefined }[],

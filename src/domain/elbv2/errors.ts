@@ -42,3 +42,13 @@ export const notInEnum = (value: unknown, member: string, allowed: readonly stri
 
 export const outOfRange = (value: number, member: string, min: number, max: number) =>
   validation(`1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have value ${value < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`}`);
+
+// Texts below could not be confirmed against AWS (guess), except where noted.
+export const sslPolicyNotFound = (name?: string) =>
+  new ServiceError('SSLPolicyNotFoundException', name === undefined ? 'One or more SSL policies not found' : `SSL policy '${name}' not found`);
+export const certificateNotFound = (arn: string) => new ServiceError('CertificateNotFoundException', `Certificate '${arn}' not found`);
+export const tooManyCertificates = (max: number) =>
+  new ServiceError('TooManyCertificatesException', `You've reached the limit on the number of certificates per load balancer (${max})`);
+export const invalidSecurityGroup = (id: string) => new ServiceError('InvalidSecurityGroupException', `Security group '${id}' does not exist`);
+export const subnetNotFound = (id: string) => new ServiceError('SubnetNotFoundException', `The subnet ID '${id}' is not valid`);
+export const operationNotPermitted = (message: string) => new ServiceError('OperationNotPermittedException', message);

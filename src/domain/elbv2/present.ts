@@ -17,6 +17,8 @@ export function presentLoadBalancer(r: LoadBalancerRecord): LoadBalancer {
     AvailabilityZones: b.AvailabilityZones,
     ...(b.SecurityGroups ? { SecurityGroups: b.SecurityGroups } : {}),
     IpAddressType: b.IpAddressType as LoadBalancer['IpAddressType'],
+    ...(b.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic
+      ? { EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: b.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic } : {}),
   };
 }
 
@@ -26,7 +28,8 @@ export function presentTargetGroup(r: TargetGroupRecord, loadBalancerArns: strin
 }
 
 export function presentListener(r: ListenerRecord): Listener {
-  return { ListenerArn: r.arn, LoadBalancerArn: r.loadBalancerArn, Port: r.port, ...r.body };
+  const { attributes: _attributes, certificateList: _certificates, ...body } = r.body;
+  return { ListenerArn: r.arn, LoadBalancerArn: r.loadBalancerArn, Port: r.port, ...body };
 }
 
 /** A rule as DescribeRules shows it; the default rule's actions are its listener's default actions. */

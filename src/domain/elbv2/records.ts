@@ -20,6 +20,8 @@ export interface LoadBalancerRecord {
     State: { Code: LoadBalancerStateEnum; Reason?: string };
     AvailabilityZones: AvailabilityZone[];
     SecurityGroups?: string[];
+    /** Network load balancers with security groups: `on` (the default) or `off`. */
+    EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic?: string;
     attributes: Record<string, string>;
   };
 }
@@ -63,6 +65,10 @@ export interface ListenerRecord {
     Certificates?: Certificate[];
     SslPolicy?: string;
     AlpnPolicy?: string[];
+    /** Attributes set by ModifyListenerAttributes (defaults are not stored). */
+    attributes?: Record<string, string>;
+    /** The certificate list (AddListenerCertificates), besides the default certificate above. */
+    certificateList?: string[];
   };
 }
 

@@ -4,10 +4,13 @@ import type {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Scope } from '../../domain/arn.js';
 import { elbResourceType, idOfArn, listenerArn, ruleArn } from '../../domain/elbv2/arns.js';
-import { duplicateListener, listenersNotFound, outOfRange, validation } from '../../domain/elbv2/errors.js';
+import { limitOf } from '../../domain/elbv2/account-limits.js';
+import { certificateArns, supportsCertificates } from '../../domain/elbv2/certificates.js';
+import { duplicateListener, listenersNotFound, outOfRange, sslPolicyNotFound, validation } from '../../domain/elbv2/errors.js';
 import { pageOf } from '../../domain/elbv2/paging.js';
 import { presentListener } from '../../domain/elbv2/present.js';
 import type { ListenerRecord, LoadBalancerRecord } from '../../domain/elbv2/records.js';
+import { DEFAULT_SSL_POLICY, isKnownSslPolicy } from '../../domain/elbv2/ssl-policies.js';
 import { validateTags } from '../../domain/elbv2/tags.js';
 import { ServiceError } from '../../kit/errors.js';
 import type { Stores } from '../../store/stores.js';
@@ -16,8 +19,6 @@ import { checkedActions } from './forward-targets.js';
 import { removeListener } from './load-balancer-service.js';
 
 const PROTOCOLS: Record<string, string[]> = { application: ['HTTP', 'HTTPS'], network: ['TCP', 'TLS', 'UDP', 'TCP_UDP'] };
-const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
-const MAX_LISTENERS = 50;
 
 /** Listeners: a port and protocol on a load balancer, with default actions (its default rule). */
 export class ListenerService {
@@ -35,10 +36,12 @@ export class ListenerService {
       const onPort = listeners.find((l) => l.port === port);
       if (onPort) {
         // CreateListener is idempotent: the same settings again return the existing listener.
-        if (JSON.stringify(onPort.body) !== JSON.stringify(body)) throw duplicateListener(lb.arn);
+        const { attributes: _attributes, certificateList: _certificates, ...settings } = onPort.body;
+        if (JSON.stringify(settings) !== JSON.stringify(body)) throw duplicateListener(lb.arn);
         return { record: onPort, fresh: false };
       }
-      if (listeners.length >= MAX_LISTENERS) throw new ServiceError('TooManyListenersException', `You've reached the limit on the number of listeners per load balancer (${MAX_LISTENERS})`);
+      const maxListeners = limitOf(lb.type === 'network' ? 'listeners-per-network-load-balancer' : 'listeners-per-application-load-balancer');
+      if (listeners.length >= maxListeners) throw new ServiceError('TooManyListenersException', `You've reached the limit on the number of listeners per load balancer (${maxListeners})`);
       const created: ListenerRecord = { arn: listenerArn(lb.arn, this.deps.idGen.hex(8)), region: scope.region, loadBalancerArn: lb.arn, port, body };
       await tx.elbListeners.insert(created);
       await tx.elbRules.insert({ arn: ruleArn(created.arn, this.deps.idGen.hex(8)), region: scope.region, listenerArn: created.arn, priority: null, body: { Conditions: [], Actions: [] } });
@@ -89,6 +92,8 @@ export class ListenerService {
       }
       const merged = { ...listener.body, ...(input.Certificates ? { Certificates: input.Certificates } : {}), ...(input.SslPolicy ? { SslPolicy: input.SslPolicy } : {}) };
       listener.body = { ...stripTls(merged), Protocol: protocol, ...tlsSettings(protocol, merged) };
+      // A listener that no longer speaks TLS loses its certificate list with its default certificate.
+      if (!supportsCertificates(protocol)) delete listener.body.certificateList;
       await tx.elbListeners.update(listener);
       return listener;
     });
@@ -123,6 +128,8 @@ function checkPort(port: number | undefined): number {
 function tlsSettings(protocol: string, input: { Certificates?: ListenerRecord['body']['Certificates'] | undefined; SslPolicy?: string | undefined; AlpnPolicy?: string[] | undefined }) {
   if (protocol !== 'HTTPS' && protocol !== 'TLS') return {};
   if (!input.Certificates?.length) throw new ServiceError('CertificateNotFoundException', `A certificate must be specified for ${protocol} listeners`);
+  certificateArns(input.Certificates);
+  if (input.SslPolicy !== undefined && !isKnownSslPolicy(input.SslPolicy)) throw sslPolicyNotFound(input.SslPolicy);
   return { Certificates: input.Certificates, SslPolicy: input.SslPolicy ?? DEFAULT_SSL_POLICY, ...(input.AlpnPolicy?.length ? { AlpnPolicy: input.AlpnPolicy } : {}) };
 }
 

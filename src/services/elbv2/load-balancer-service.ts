@@ -51,6 +51,7 @@ export class LoadBalancerService {
         State: { Code: 'active' },
         AvailabilityZones: subnets.map((SubnetId, i) => ({ ZoneName: `${scope.region}${String.fromCharCode(97 + (i % 26))}`, SubnetId, LoadBalancerAddresses: [] })),
         ...(input.SecurityGroups?.length ? { SecurityGroups: [...input.SecurityGroups] } : {}),
+        ...(type === 'network' && input.SecurityGroups?.length ? { EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'on' } : {}),
         attributes: defaultLoadBalancerAttributes(type),
       },
     };
