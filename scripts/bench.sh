@@ -13,6 +13,10 @@ if [ ! -x /usr/sbin/nginx ] && ! command -v nginx >/dev/null 2>&1; then
   echo "bench: installing nginx-light (Debian package; the load balancer's peer)" >&2
   apt-get install -y nginx-light >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y nginx-light >/dev/null; }
 fi
+if [ ! -f /usr/lib/nginx/modules/ngx_stream_module.so ]; then
+  echo "bench: installing libnginx-mod-stream (Debian package; the network load balancer's peer, a plain TCP proxy)" >&2
+  apt-get install -y libnginx-mod-stream >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y libnginx-mod-stream >/dev/null; }
+fi
 if [ ! -x /usr/bin/docker-registry ]; then
   echo "bench: installing docker-registry (Debian package, CNCF distribution; the registry's peer)" >&2
   apt-get install -y docker-registry >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y docker-registry >/dev/null; }
@@ -29,7 +33,7 @@ fi
 node --import tsx bench/api-throughput.ts "$@"
 node --import tsx bench/placement-throughput.ts
 node --import tsx bench/service-controller.ts
-node --import tsx bench/lb-throughput.ts
+LB_NODE_BASELINES=1 node --import tsx bench/lb-throughput.ts
 if docker info >/dev/null 2>&1; then
   node --import tsx bench/task-startup.ts
   node --import tsx bench/service-rollout.ts
