@@ -27,7 +27,7 @@ const IO_CHUNK_BYTES = 1024 * 1024;
 /**
  * Blobs on disk, content-addressed: `<root>/blobs/sha256/ab/<hex>`, written once and shared by every
  * repository. Uploads grow in `<root>/uploads/<id>` (same filesystem, so the final rename is atomic)
- * and only a file whose bytes hash to the named digest is renamed into place, after an fsync.
+ * and only a file whose bytes hash to the named digest is renamed into place.
  */
 export class BlobFiles {
   readonly #blobs: string;
@@ -116,19 +116,14 @@ export class BlobFiles {
     try {
       const actual = `sha256:${(hash ?? await hashFile(path)).digest('hex')}`;
       if (actual !== digest) throw new DigestMismatchError(digest, actual);
-      const handle = await open(path, 'r+');
-      let size: number;
-      try {
-        await handle.sync();
-        size = (await handle.stat()).size;
-      } finally {
-        await handle.close();
-      }
+      // No fsync: the store's commits are in the OS, not on the platter, when they return (WAL,
+      // synchronous=NORMAL), so a killed process loses nothing and a power cut may lose the
+      // newest of both alike. The rename is what makes a blob appear whole or not at all.
+      const size = (await stat(path)).size;
       const target = this.pathOf(digest);
       if ((await this.sizeOf(digest)) === size) return size; // already stored: deduplicated
       await mkdir(dirname(target), { recursive: true });
       await rename(path, target);
-      await syncDir(dirname(target));
       return size;
     } finally {
       await rm(path, { force: true });
@@ -165,14 +160,4 @@ export async function hashFile(path: string): Promise<Hash> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: IO_CHUNK_BYTES })) hash.update(chunk as Buffer);
   return hash;
-}
-
-/** fsync a directory so the rename in it survives a crash; best effort where it is not allowed. */
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try { await handle.sync(); } finally { await handle.close(); }
-  } catch {
-    // Some filesystems refuse fsync on a directory; the rename is still atomic.
-  }
 }
