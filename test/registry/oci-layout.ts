@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { ustar } from '../support/ustar.js';
 import { sha256 } from './registry-support.js';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -60,32 +61,8 @@ export class OciLayout {
 export const readLayoutIndex = (dir: string) => JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as LayoutIndex;
 export const readBlob = (dir: string, digest: string) => readFileSync(join(dir, 'blobs', 'sha256', digest.slice(7)));
 
-/** A ustar archive of regular files (mode 0644, owner 0, mtime 0). */
-export function makeTar(files: Record<string, string>): Buffer {
-  const parts: Buffer[] = [];
-  for (const [name, content] of Object.entries(files)) {
-    const data = Buffer.from(content);
-    const header = Buffer.alloc(512);
-    const field = (offset: number, length: number, value: string) => header.write(value, offset, length, 'ascii');
-    const octal = (offset: number, length: number, value: number) => field(offset, length, `${value.toString(8).padStart(length - 1, '0')}\0`);
-    field(0, 100, name);
-    octal(100, 8, 0o644);
-    octal(108, 8, 0);
-    octal(116, 8, 0);
-    octal(124, 12, data.length);
-    octal(136, 12, 0);
-    field(148, 8, '        ');
-    field(156, 1, '0');
-    field(257, 6, 'ustar\0');
-    field(263, 2, '00');
-    let sum = 0;
-    for (const byte of header) sum += byte;
-    field(148, 8, `${sum.toString(8).padStart(6, '0')}\0 `);
-    parts.push(header, data, Buffer.alloc((512 - (data.length % 512)) % 512));
-  }
-  parts.push(Buffer.alloc(1024));
-  return Buffer.concat(parts);
-}
+/** A ustar archive of text files. */
+export const makeTar = (files: Record<string, string>): Buffer => ustar(Object.entries(files).map(([name, text]) => [name, Buffer.from(text)] as const));
 
 /** The regular files of a ustar archive, name to content. */
 export function untar(tar: Buffer): Record<string, string> {
