@@ -59,15 +59,23 @@ describe('HealthChecker', () => {
     s.checker.close();
   });
 
-  it('stays initial until a threshold is reached either way', async () => {
+  it('makes a new target healthy after one passing check, unhealthy after the unhealthy threshold', async () => {
     const s = setup();
     s.checker.watch(s.target);
     await s.tick(0);
+    assert.equal(s.target.state, 'healthy', 'one check passed (the healthy threshold is 3)');
+    assert.equal(s.target.reason, undefined);
+    // Once unhealthy, the healthy threshold applies.
+    s.answer(fail);
     await s.tick(10_000);
-    assert.equal(s.target.state, 'initial', 'two successes of three');
+    await s.tick(10_000);
+    assert.equal(s.target.state, 'unhealthy');
+    s.answer({ ok: true });
+    await s.tick(10_000);
+    await s.tick(10_000);
+    assert.equal(s.target.state, 'unhealthy', 'two successes of three');
     await s.tick(10_000);
     assert.equal(s.target.state, 'healthy');
-    assert.equal(s.target.reason, undefined);
 
     const t = setup();
     t.answer(fail);

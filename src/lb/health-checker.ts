@@ -1,7 +1,7 @@
 /**
  * Active health checks for one target group: a probe per target every interval, counted against
- * the healthy and unhealthy thresholds. A target stays `initial` until its first threshold
- * decision. Timing comes from LbTimers so tests move it by hand.
+ * the healthy and unhealthy thresholds. A new target (`initial`) is healthy after one passing
+ * check, or unhealthy after UnhealthyThresholdCount failing ones. Timing comes from LbTimers so tests move it by hand.
  */
 import { TargetHealthReasonEnum, TargetHealthStateEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { HealthCheckSettings } from './lb-config.js';
@@ -102,7 +102,10 @@ export class HealthChecker<T extends Checked> {
     if (result.ok) {
       watch.failures = 0;
       watch.successes += 1;
-      if (target.state !== HEALTHY && watch.successes >= settings.healthyThreshold) this.report(target, HEALTHY, undefined, undefined);
+      // A newly registered target is healthy after one passing check (ALB user guide); an
+      // unhealthy one needs HealthyThresholdCount in a row.
+      const needed = target.state === TargetHealthStateEnum.INITIAL ? 1 : settings.healthyThreshold;
+      if (target.state !== HEALTHY && watch.successes >= needed) this.report(target, HEALTHY, undefined, undefined);
       return;
     }
     watch.successes = 0;
