@@ -4,11 +4,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { type CompiledAction, pickGroup, type WeightedGroup } from './actions.js';
 import type { LbTimers } from './lb-timers.js';
 import { proxy, type ProxyOptions, replyError } from './proxy.js';
 import { type Predicate, RequestView } from './rule-matcher.js';
-import type { PoolTarget } from './target-pool.js';
+import type { PoolTarget, TargetPool } from './target-pool.js';
+import { tunnelUpgrade } from './upgrade-tunnel.js';
 
 export interface HttpRouting {
   rules: readonly { match: Predicate; action: CompiledAction }[];
@@ -33,6 +35,7 @@ export class HttpListener {
     this.#routing = routing;
     this.#proxyOptions = this.#options();
     this.#server = createServer({ keepAliveTimeout: routing.idleTimeoutMs, requestTimeout: 0 }, this.#onRequest);
+    this.#server.on('upgrade', this.#onUpgrade);
   }
 
   async listen(port: number, host: string): Promise<number> {
@@ -67,19 +70,17 @@ export class HttpListener {
     return { listenerPort: this.#port, idleTimeoutMs: this.#routing.idleTimeoutMs, traceIds: this.deps.traceIds };
   }
 
-  readonly #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+  /** The first rule that matches, else the default action (the view, when rules needed one). */
+  #route(req: IncomingMessage): { action: CompiledAction; view: RequestView | undefined } {
     const routing = this.#routing;
-    let action = routing.defaultAction;
-    let view: RequestView | undefined;
-    if (routing.rules.length > 0) {
-      view = new RequestView(req);
-      for (const rule of routing.rules) {
-        if (rule.match(view)) {
-          action = rule.action;
-          break;
-        }
-      }
-    }
+    if (routing.rules.length === 0) return { action: routing.defaultAction, view: undefined };
+    const view = new RequestView(req);
+    for (const rule of routing.rules) if (rule.match(view)) return { action: rule.action, view };
+    return { action: routing.defaultAction, view };
+  }
+
+  readonly #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const { action, view } = this.#route(req);
     switch (action.kind) {
       case 'forward':
         return this.#forward(req, res, action);
@@ -97,7 +98,30 @@ export class HttpListener {
     }
   };
 
+  /** WebSocket and other Upgrade requests: routed like any request, then tunnelled to the target. */
+  readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    const { action } = this.#route(req);
+    const chosen = action.kind === 'forward' ? this.#choose(req, action) : undefined;
+    if (!chosen) {
+      socket.end(`HTTP/1.1 ${action.kind === 'forward' ? '503 Service Temporarily Unavailable' : '400 Bad Request'}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+      return;
+    }
+    const { pool, target } = chosen;
+    pool.begin(target);
+    tunnelUpgrade(req, socket, head, target, this.#proxyOptions, () => pool.end(target));
+  };
+
   #forward(req: IncomingMessage, res: ServerResponse, action: Extract<CompiledAction, { kind: 'forward' }>): void {
+    const chosen = this.#choose(req, action);
+    if (!chosen) return replyError(res, 503);
+    const { pool, target, cookies } = chosen;
+    pool.begin(target);
+    proxy(req, res, pool.dispatcher(target), this.#proxyOptions, cookies, () => pool.end(target));
+  }
+
+  /** The target group (weights, group stickiness) and target (round robin, AWSALB) for a request, with the cookies to set. */
+  #choose(req: IncomingMessage, action: Extract<CompiledAction, { kind: 'forward' }>): { pool: TargetPool; target: PoolTarget; cookies: string[] | undefined } | undefined {
     let cookies: string[] | undefined;
     let group: WeightedGroup | undefined;
     if (action.groupStickyMs > 0) {
@@ -109,7 +133,7 @@ export class HttpListener {
       group = pickGroup(action.groups, action.totalWeight, this.deps.random);
     }
     const pool = group?.pool;
-    if (!pool) return replyError(res, 503);
+    if (!pool) return undefined;
     let target: PoolTarget | undefined;
     if (pool.stickyMs > 0) {
       const token = cookie(req, 'AWSALB');
@@ -119,9 +143,7 @@ export class HttpListener {
     } else {
       target = pool.pick();
     }
-    if (!target) return replyError(res, 503);
-    pool.begin(target);
-    proxy(req, res, pool.dispatcher(target), this.#proxyOptions, cookies, () => pool.end(target));
+    return target ? { pool, target, cookies } : undefined;
   }
 
   #setCookie(name: string, value: string, durationMs: number): string {
