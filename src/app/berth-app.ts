@@ -12,6 +12,7 @@ import { SigV4Verifier } from '../api/sigv4.js';
 import { HOST_IP_ATTRIBUTE } from '../agent/host-capacity.js';
 import { ControllerLoop } from '../controllers/controller-loop.js';
 import { ServiceController } from '../controllers/service-controller.js';
+import { deregisterTargets } from '../controllers/service-targets.js';
 import type { Scope } from '../domain/arn.js';
 import { type Clock, systemClock } from '../kit/clock.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
@@ -99,7 +100,9 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
   let registryHost = config.registryHost ?? '';
   const keys = new Map([[accessKey.accessKeyId, accessKey.secretAccessKey]]);
   const tokens = new RegistryTokens(accessKey.accessKeyId, (id) => keys.get(id), clock, () => registryHost);
+  const elbv2 = createElbv2Services(stores, clock, idGen);
   const tasks = new TaskService(stores, clusters, taskDefinitions, clock, idGen, {
+    drainTargets: (record) => deregisterTargets({ region: record.region, accountId: config.accountId }, elbv2.ecsTargets, record.loadBalancerTargets ?? []),
     retentionMs: config.taskRetentionMs,
     random: Math.random,
     registryCredentials: (region, images) => tokens.credentialsFor(region, images),
@@ -110,7 +113,6 @@ export async function startBerth(config: BerthConfig, deps: BerthDeps = {}): Pro
     if (found?.length !== 1) throw new ServiceError('ResourceNotFoundException', 'The specified resource wasn\'t found.');
   });
   const history = new ServiceHistory(stores);
-  const elbv2 = createElbv2Services(stores, clock, idGen);
   const serviceController = new ServiceController({ stores, tasks, history, clock, idGen, accountId: config.accountId, log, targets: elbv2.ecsTargets });
   const serviceLoop = new ControllerLoop<string>((only) => serviceController.reconcileAll(only), SERVICE_PASS_INTERVAL_MS, (error) => log(`service controller: ${String(error)}`));
   const nudge = (key: string) => serviceLoop.nudge(key);

@@ -90,6 +90,24 @@ describe('services with load balancers (simulation)', () => {
     await sim.until(async () => (await sim.liveTasks('web')).filter((t) => t.desiredStatus === 'RUNNING').length === 2);
   });
 
+  it('drains a task StopTask stops before its agent stops it, and replaces it', async () => {
+    const { sim, targetGroupArn } = await loadBalancedService();
+    await sim.until(async () => (await targets(sim, targetGroupArn)).length === 2);
+    await sim.setTargetHealth(targetGroupArn, () => 'healthy');
+    await sim.until(async () => (await rollout(sim))[0] === 'COMPLETED');
+    const [task] = await sim.liveTasks('web');
+    const stopped = await sim.tasks.stop(SIM_SCOPE, { cluster: 'sim', task: task!.id });
+    assert.deepEqual([stopped.task?.lastStatus, stopped.task?.desiredStatus, stopped.task?.stopCode], ['DEACTIVATING', 'STOPPED', 'UserInitiated']);
+    const target = task!.loadBalancerTargets![0]!;
+    const draining = (await targets(sim, targetGroupArn)).find((t) => t.id === target.id && t.port === target.port);
+    assert.ok(draining?.drainUntil !== undefined, 'deregistered at once: no new requests reach it');
+    const until = sim.clock.now() + 10_000;
+    await sim.until(async () => (await sim.stores.tasks.get(task!.region, task!.cluster, task!.id))?.lastStatus === 'STOPPED',
+      { each: () => sim.setTargetHealth(targetGroupArn, () => 'healthy') });
+    assert.ok(sim.clock.now() >= until, 'its agent stopped it only after the deregistration delay');
+    await sim.until(async () => (await sim.liveTasks('web')).filter((t) => t.desiredStatus === 'RUNNING').length === 2);
+  });
+
   it('refuses load balancers ECS would refuse', async () => {
     const sim = await ServiceSimulation.create();
     sims.push(sim);

@@ -28,6 +28,7 @@ import { openSqlite, type SqliteHandle } from '../store/sqlite.js';
 import { Stores } from '../store/stores.js';
 import type { TaskRecord } from '../store/task-store.js';
 import { ServiceController } from './service-controller.js';
+import { deregisterTargets } from './service-targets.js';
 
 export const SIM_SCOPE: Scope = { region: 'us-east-1', accountId: '123456789012' };
 export const SIM_CLUSTER = 'sim';
@@ -74,11 +75,14 @@ export class ServiceSimulation {
     const clusters = new ClusterService(stores, new AccountSettingService(stores), clock);
     const taskDefinitions = new TaskDefinitionService(stores, clock);
     const containerInstances = new ContainerInstanceService(stores, clusters, clock, idGen);
-    const tasks = new TaskService(stores, clusters, taskDefinitions, clock, idGen, { retentionMs: 3_600_000, random });
+    const elbv2 = createElbv2Services(stores, clock, idGen);
+    const tasks = new TaskService(stores, clusters, taskDefinitions, clock, idGen, {
+      retentionMs: 3_600_000, random,
+      drainTargets: (record) => deregisterTargets(SIM_SCOPE, elbv2.ecsTargets, record.loadBalancerTargets ?? []),
+    });
     const history = new ServiceHistory(stores);
     const services = new ServiceService(stores, clusters, taskDefinitions, history, clock, idGen, () => undefined);
     const serviceDeployments = new ServiceDeploymentService(stores, clusters, history, clock, idGen, () => undefined);
-    const elbv2 = createElbv2Services(stores, clock, idGen);
     const controller = new ServiceController({ stores, tasks, history, clock, idGen, accountId: SIM_SCOPE.accountId, log: (line) => { throw new Error(line); }, targets: elbv2.ecsTargets });
     const sim = new ServiceSimulation(clock, sqlite, stores, tasks, services, serviceDeployments, containerInstances, taskDefinitions, controller, elbv2);
     await clusters.create(SIM_SCOPE, { clusterName: SIM_CLUSTER });

@@ -22,6 +22,11 @@ export interface TaskServiceOptions {
   retentionMs: number;
   /** Randomness for placement ties and the random strategy. */
   random: () => number;
+  /**
+   * Takes a service task out of its load balancers before StopTask stops it (ECS's DEACTIVATING);
+   * resolves to how long its connections drain.
+   */
+  drainTargets?: (record: TaskRecord) => Promise<number>;
   /** Credentials agents pull these images with, in this region (Berth's registry tokens). */
   registryCredentials?: (region: string, images: readonly string[]) => RegistryCredentials[];
 }
@@ -72,6 +77,10 @@ export class TaskService {
     const cluster = await this.clusters.require(scope, input.cluster);
     const record = await this.#find(scope, cluster.name, input.task!);
     if (!record) throw new ServiceError('InvalidParameterException', 'The referenced task was not found.');
+    if (record.loadBalancerTargets && record.desiredStatus === 'RUNNING' && record.lastStatus === 'RUNNING' && this.options.drainTargets) {
+      const drainMs = await this.options.drainTargets(record);
+      if (drainMs > 0) record.drainUntil = this.clock.now() + drainMs;
+    }
     await this.#requestStop(record, 'UserInitiated', input.reason ?? 'Task stopped by user');
     return { task: await this.#present(scope, record) };
   }
