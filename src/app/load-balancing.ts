@@ -33,18 +33,21 @@ export function startLoadBalancing(deps: LoadBalancingDeps): { close(): Promise<
   let running: Promise<void> | undefined;
   let again = false;
   let closed = false;
-  const failed = new Set<string>();
   const sync = async () => {
     const snapshot = await deps.view.snapshot();
     const { config, ids } = await toDataPlaneConfig(snapshot, deps.instanceAddress);
     registered = ids;
     const { errors } = await plane.apply(config);
-    for (const { listenerArn, message } of errors) {
-      if (failed.has(listenerArn)) continue;
-      failed.add(listenerArn);
-      deps.log(`load balancing: listener ${listenerArn} cannot serve: ${message}`);
+    // A listener that cannot bind its port (taken, privileged) impairs its load balancer, as DescribeLoadBalancers shows.
+    for (const lb of snapshot.loadBalancers) {
+      const error = errors.find((e) => lb.listeners.some((l) => l.arn === e.listenerArn));
+      if (error && lb.state !== 'active_impaired') {
+        deps.log(`load balancing: listener ${error.listenerArn} cannot serve: ${error.message}`);
+        await deps.view.setLoadBalancerState(lb.arn, 'active_impaired', `Listener cannot serve: ${error.message}`);
+      } else if (!error && lb.state === 'active_impaired') {
+        await deps.view.setLoadBalancerState(lb.arn, 'active');
+      }
     }
-    for (const arn of [...failed]) if (!errors.some((e) => e.listenerArn === arn)) failed.delete(arn);
   };
   /** Coalesces: one sync at a time, and one more if anything changed meanwhile. */
   const schedule = () => {

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, DeregisterTargetsCommand, DescribeTargetHealthCommand,
+  CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, DeleteListenerCommand, DeregisterTargetsCommand,
+  DescribeLoadBalancersCommand, DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client, RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { type BerthProcess, removeDataDir, startBerthProcess } from '../support/berth-process.js';
@@ -84,4 +85,22 @@ describe('ALB traffic configured through the ELBv2 API', { timeout: 120_000 }, (
       assert.equal((await fetch(`http://127.0.0.1:${listenerPort}/`)).status, 503, 'no registered target left');
     }, { timeoutMs: 20_000, intervalMs: 200 });
   });
+
+  it('shows a load balancer whose listener cannot bind its port as active_impaired, and active again once it can', async () => {
+    const { LoadBalancers } = await elb.send(new CreateLoadBalancerCommand({ Name: 'clash', Subnets: ['subnet-a'] }));
+    const lbArn = LoadBalancers![0]!.LoadBalancerArn!;
+    // The backend already holds this port.
+    const { Listeners } = await elb.send(new CreateListenerCommand({
+      LoadBalancerArn: lbArn, Protocol: 'HTTP', Port: backendPort, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }],
+    }));
+    const state = async () => (await elb.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [lbArn] }))).LoadBalancers![0]!.State;
+    await eventually(async () => {
+      const s = await state();
+      assert.equal(s?.Code, 'active_impaired', 'the port is taken');
+      assert.match(s?.Reason ?? '', /EADDRINUSE/);
+    }, { timeoutMs: 10_000, intervalMs: 200 });
+    await elb.send(new DeleteListenerCommand({ ListenerArn: Listeners![0]!.ListenerArn! }));
+    await eventually(async () => assert.deepEqual(await state(), { Code: 'active' }, 'no listener left that cannot serve'), { timeoutMs: 10_000, intervalMs: 200 });
+  });
 });
+
