@@ -117,6 +117,7 @@ async function toDataPlaneConfig(
         stickinessEnabled: g.attributes.stickinessEnabled,
         ...(g.attributes.stickinessType ? { stickinessType: g.attributes.stickinessType } : {}),
         ...(g.attributes.stickinessDurationSeconds !== undefined ? { stickinessDurationSeconds: g.attributes.stickinessDurationSeconds } : {}),
+        ...(g.attributes.algorithm ? { algorithm: g.attributes.algorithm } : {}),
       },
       targets,
     });

@@ -74,6 +74,8 @@ export interface TargetGroupAttributes {
   stickinessType?: string;
   /** `stickiness.lb_cookie.duration_seconds`, default 86400. */
   stickinessDurationSeconds?: number;
+  /** `load_balancing.algorithm.type`: round_robin (default) or least_outstanding_requests; weighted_random acts as round robin. */
+  algorithm?: string;
 }
 
 export interface TargetConfig {

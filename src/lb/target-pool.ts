@@ -49,6 +49,8 @@ export class TargetPool {
   /** Healthy targets (or all, with checks off), else every registered non-draining one (fail-open). */
   #routable: PoolTarget[] = [];
   #cursor = 0;
+  /** least_outstanding_requests: the routable target with the fewest requests in flight (ties round robin). */
+  #leastOutstanding = false;
   #protocol: TargetGroupConfig['protocol'] = 'HTTP';
   #inUse = false;
   #checksOn = true;
@@ -67,6 +69,7 @@ export class TargetPool {
     const a = group.attributes ?? {};
     this.#protocol = group.protocol;
     this.#delayMs = (a.deregistrationDelaySeconds ?? 300) * 1000;
+    this.#leastOutstanding = a.algorithm === 'least_outstanding_requests';
     this.stickyMs = a.stickinessEnabled && (a.stickinessType ?? 'lb_cookie') === 'lb_cookie' ? (a.stickinessDurationSeconds ?? 86_400) * 1000 : 0;
     const settings = healthCheckSettings(group);
     const lifecycleChanged = inUse !== this.#inUse || settings.enabled !== this.#checksOn;
@@ -90,7 +93,14 @@ export class TargetPool {
     const list = this.#routable;
     if (list.length === 0) return undefined;
     if (this.#cursor >= list.length) this.#cursor = 0;
-    return list[this.#cursor++];
+    if (!this.#leastOutstanding) return list[this.#cursor++];
+    let best: PoolTarget | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const candidate = list[(this.#cursor + i) % list.length]!;
+      if (!best || candidate.inFlight < best.inFlight) best = candidate;
+    }
+    this.#cursor += 1;
+    return best;
   }
 
   /** The target an AWSALB cookie names, if it may still take this request. */

@@ -4,6 +4,7 @@ import { LoadBalancerDataPlane } from '../../src/lb/data-plane.js';
 import type { RuleConfig } from '../../src/lb/lb-config.js';
 import { ManualTimers } from '../../src/lb/lb-timers.js';
 import { createSeededRandom } from '../../src/scheduler/seeded-random.js';
+import { eventually } from '../support/eventually.js';
 import { alb, arn, type Backend, cond, group, send, servedBy, startBackend } from './lb-support.js';
 
 /** Which backends answered `n` requests (each on a new connection, with optional cookies). */
@@ -49,6 +50,7 @@ describe('ALB balancing: round robin, weighted forward, stickiness', () => {
         weighted('/weighted'),
         weighted('/weighted-sticky', 600),
         { priority: 3, conditions: [cond.path('/sticky')], actions: [{ Type: 'forward', TargetGroupArn: arn.tg('sticky') }] },
+        { priority: 4, conditions: [cond.path('/least')], actions: [{ Type: 'forward', TargetGroupArn: arn.tg('least') }] },
       ],
     }], [
       group('pair', [a, b]),
@@ -56,6 +58,7 @@ describe('ALB balancing: round robin, weighted forward, stickiness', () => {
       group('three', [b]),
       group('zero', [c]),
       group('sticky', [c, d], { attributes: { stickinessEnabled: true, stickinessType: 'lb_cookie', stickinessDurationSeconds: 120 } }),
+      group('least', [c, d], { attributes: { algorithm: 'least_outstanding_requests' } }),
     ]));
     assert.deepEqual(result.errors, []);
     port = plane.listenerPort(arn.listener(1))!;
@@ -70,6 +73,24 @@ describe('ALB balancing: round robin, weighted forward, stickiness', () => {
     for (let i = 0; i < 6; i++) order.push(servedBy(await send(port, '/')));
     assert.deepEqual(order.slice(2), [...order.slice(0, 2), ...order.slice(0, 2)], `strict alternation: ${order.join(',')}`);
     assert.deepEqual(new Set(order), new Set(['a', 'b']));
+  });
+
+  it('least_outstanding_requests: a target busy with a request gets no more while another is idle', async () => {
+    const [, , c] = backends as [Backend, Backend, Backend, Backend];
+    c.behaviour = 'hold';
+    try {
+      // The first two go one to each target; c keeps its request.
+      const first = [send(port, '/least'), send(port, '/least')];
+      await eventually(() => assert.equal(c.held, 1, 'c holds one request'));
+      const next = [];
+      for (let i = 0; i < 6; i++) next.push(servedBy(await send(port, '/least')));
+      assert.deepEqual(next, ['d', 'd', 'd', 'd', 'd', 'd'], 'round robin would have sent three to the busy c');
+      c.release();
+      await Promise.all(first);
+    } finally {
+      c.behaviour = 'echo';
+      c.release();
+    }
   });
 
   it('weighted forward: traffic in proportion to weights, none to weight 0 (seeded random)', async () => {
