@@ -25,8 +25,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { freePort } from '../test/support/free-port.js';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LoadBalancerDataPlane } from '../src/lb/data-plane.js';
+import type { DataPlaneConfig } from '../src/lb/lb-config.js';
 import { cpuSeconds } from './support/proc-cpu.js';
+import { runBench } from './support/run-bench.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
@@ -46,7 +47,6 @@ interface Row { name: string; round: number; r: WrkResult; cpu: number }
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-bench-lb-'));
 const children: ChildProcess[] = [];
-let plane: LoadBalancerDataPlane | undefined;
 
 /** Waits until GET http://127.0.0.1:`port`/ answers 2xx (through whatever listens there). */
 async function waitFor(name: string, child: ChildProcess, port: number, stderr: () => string): Promise<void> {
@@ -87,6 +87,22 @@ async function startNode(name: string, source: string, args: string[], probePort
   return child;
 }
 
+/** The data plane in its own process (bench/support/lb-plane-process.ts), with the ports its listeners got. */
+async function startDataPlane(configFile: string): Promise<{ child: ChildProcess; ports: Record<string, number> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'lb-plane-process.ts'), configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  for (let i = 0; i < 200; i++) {
+    const m = /LB_PORTS (\{.*\})/.exec(out);
+    if (m) return { child, ports: JSON.parse(m[1]!) as Record<string, number> };
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the data plane did not start: ${out}`);
+}
+
 /** A bare node:net pipe proxy, round robin over the targets: Node's own cost for the NLB's job. */
 const NODE_PIPE = `import { connect, createServer } from 'node:net';
 const [port, ...targets] = process.argv.slice(2).map(Number);
@@ -123,7 +139,7 @@ createServer((req, res) => {
 }).listen(port, '127.0.0.1');
 `;
 
-/** wrk in a child process, waited for without blocking: this process serves the data plane meanwhile. */
+/** wrk in a child process. */
 async function wrk(url: string, seconds: number): Promise<WrkResult> {
   const script = join(dir, 'count.lua');
   writeFileSync(script, `local threads = {}
@@ -203,8 +219,8 @@ async function main(): Promise<number> {
 
   const arn = (kind: string) => `arn:aws:elasticloadbalancing:us-east-1:000000000000:${kind}`;
   const [httpTg, tcpTg, albListener, nlbListener] = [arn('targetgroup/bench-http/1'), arn('targetgroup/bench-tcp/1'), arn('listener/app/bench/1/1'), arn('listener/net/bench/1/1')];
-  plane = new LoadBalancerDataPlane();
-  const applied = await plane.apply({
+  const configFile = join(dir, 'data-plane.json');
+  writeFileSync(configFile, JSON.stringify({
     loadBalancers: [
       { arn: arn('loadbalancer/app/bench/1'), type: 'application', listeners: [{ arn: albListener, port: 0, protocol: 'HTTP', defaultActions: [{ Type: 'forward', TargetGroupArn: httpTg }] }] },
       { arn: arn('loadbalancer/net/bench/1'), type: 'network', listeners: [{ arn: nlbListener, port: 0, protocol: 'TCP', defaultActions: [{ Type: 'forward', TargetGroupArn: tcpTg }] }] },
@@ -213,11 +229,12 @@ async function main(): Promise<number> {
       { arn: httpTg, protocol: 'HTTP', port: b1, healthCheck: { intervalSeconds: 5, healthyThresholdCount: 2 }, targets },
       { arn: tcpTg, protocol: 'TCP', port: b1, healthCheck: { intervalSeconds: 10, healthyThresholdCount: 2 }, targets },
     ],
-  });
-  if (applied.errors.length > 0) throw new Error(JSON.stringify(applied.errors));
-  const berthCpu = () => cpuSeconds(process.pid);
+  } satisfies DataPlaneConfig));
+  const { child: plane, ports } = await startDataPlane(configFile);
+  const listenerPort = (listenerArn: string) => ports[listenerArn];
+  const berthCpu = () => cpuSeconds(plane.pid!);
   const header = (what: string, peers: string) => `${what}, GET / (64-byte answer) to 2 nginx backends, wrk 1 thread ${CONNECTIONS} connections (keep-alive),\n`
-    + `${WARMUP} s warm-up + ${DURATION} s measured per run, ${ROUNDS} interleaved rounds; berth data plane (node ${process.version}, this process) vs ${peers}`;
+    + `${WARMUP} s warm-up + ${DURATION} s measured per run, ${ROUNDS} interleaved rounds; berth data plane (node ${process.version}, a process of its own) vs ${peers}`;
 
   const rows: Row[] = [];
   if (PARTS.has('alb')) {
@@ -226,7 +243,7 @@ async function main(): Promise<number> {
       + ` server { listen 127.0.0.1:${port}; keepalive_requests 100000; location / { proxy_pass http://targets; proxy_http_version 1.1;`
       + ` proxy_set_header Connection ""; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`
       + ` proxy_set_header X-Forwarded-Proto $scheme; proxy_set_header X-Forwarded-Port $server_port; } }`, port);
-    const url = `http://127.0.0.1:${plane.listenerPort(albListener)}/`;
+    const url = `http://127.0.0.1:${listenerPort(albListener)}/`;
     const check = await fetch(url);
     if (check.status !== 200 || (await check.text()) !== body) throw new Error(`the ALB listener answered ${check.status}`);
     const peers: Peer[] = [{ name: 'berth', url, cpu: berthCpu }, { name: 'nginx', url: `http://127.0.0.1:${port}/`, cpu: () => treeCpu(nginx.pid) }];
@@ -245,7 +262,7 @@ async function main(): Promise<number> {
     const nginx = await startNginx('stream', NGINX_WORKERS, '', port, `load_module ${STREAM_MODULE};\n`
       + `stream {\n upstream targets { server 127.0.0.1:${b1}; server 127.0.0.1:${b2}; }\n server { listen 127.0.0.1:${port}; proxy_pass targets; tcp_nodelay on; }\n}\n`);
     const pipe = await startNode('node-pipe', NODE_PIPE, [String(pipePort), String(b1), String(b2)], pipePort);
-    const url = `http://127.0.0.1:${plane.listenerPort(nlbListener)}/`;
+    const url = `http://127.0.0.1:${listenerPort(nlbListener)}/`;
     const check = await fetch(url);
     if (check.status !== 200 || (await check.text()) !== body) throw new Error(`the NLB listener answered ${check.status}`);
     rows.push(...await compare(header('NLB (TCP listener, keep-alive HTTP through the pipe)', `nginx ${nginxVersion()} stream proxy (${NGINX_WORKERS} worker(s)) and a bare node:net pipe proxy (own process)`), [
@@ -266,14 +283,10 @@ function nginxVersion(): string {
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-} finally {
-  await plane?.close();
+async function cleanup(): Promise<string[]> {
   for (const child of children) child.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
+  return [];
 }
-process.exit(code);
+
+await runBench(main, cleanup);
