@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AGENT_PATH_PREFIX } from './agent-endpoint.js';
 import type { AwsDispatcher } from './aws-dispatcher.js';
 import type { WireResponse } from './protocols/wire-protocol.js';
@@ -97,15 +96,4 @@ function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | u
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
   res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
   res.end(body);
-}
-
-export async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server.address() as AddressInfo;
 }

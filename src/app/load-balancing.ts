@@ -89,13 +89,20 @@ async function toDataPlaneConfig(
   instanceAddress: LoadBalancingDeps['instanceAddress'],
 ): Promise<{ config: DataPlaneConfig; ids: Map<string, string> }> {
   const ids = new Map<string, string>();
+  // One lookup per instance, however many of its ports are registered.
+  const addresses = new Map<string, Promise<string | undefined>>();
+  const addressOf = (id: string) => {
+    let found = addresses.get(id);
+    if (!found) addresses.set(id, (found = instanceAddress(id)));
+    return found;
+  };
   const targetGroups: DataPlaneConfig['targetGroups'][number][] = [];
   for (const g of snapshot.targetGroups) {
     if (!TARGET_PROTOCOLS.has(g.protocol)) continue;
     const targets = [];
     // Deregistered (draining) targets leave the data plane, which lets their requests finish.
     for (const t of g.targets.filter((x) => x.drainUntil === undefined)) {
-      const address = g.targetType === 'instance' ? await instanceAddress(t.id) : t.id;
+      const address = g.targetType === 'instance' ? await addressOf(t.id) : t.id;
       if (!address) continue;
       ids.set(`${g.arn}|${address}:${t.port}`, t.id);
       targets.push({ id: address, port: t.port });

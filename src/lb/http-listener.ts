@@ -3,7 +3,6 @@
  * action) is swapped whole on apply(), so open keep-alive connections carry on under new rules.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type CompiledAction, pickGroup, type WeightedGroup } from './actions.js';
 import type { LbTimers } from './lb-timers.js';
@@ -11,6 +10,7 @@ import { proxy, type ProxyOptions, replyError } from './proxy.js';
 import { type Predicate, RequestView } from './rule-matcher.js';
 import type { PoolTarget, TargetPool } from './target-pool.js';
 import { tunnelUpgrade } from './upgrade-tunnel.js';
+import { listen } from '../kit/listen.js';
 
 export interface HttpRouting {
   rules: readonly { match: Predicate; action: CompiledAction }[];
@@ -39,14 +39,7 @@ export class HttpListener {
   }
 
   async listen(port: number, host: string): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    const bound = (this.#server.address() as AddressInfo).port;
+    const bound = (await listen(this.#server, port, host)).port;
     this.#port = String(bound);
     this.#proxyOptions = this.#options();
     return bound;

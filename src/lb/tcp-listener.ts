@@ -2,8 +2,9 @@
  * An NLB TCP listener: each client connection is piped to one target picked round robin (fail-open
  * like ALB), half-closes passed through. A target that cannot be reached closes the client.
  */
-import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { TargetPool } from './target-pool.js';
+import { listen } from '../kit/listen.js';
 
 export class TcpListener {
   readonly #server: Server;
@@ -17,14 +18,7 @@ export class TcpListener {
   }
 
   async listen(port: number, host: string): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    return (this.#server.address() as AddressInfo).port;
+    return (await listen(this.#server, port, host)).port;
   }
 
   update(pool: TargetPool | undefined): void {

@@ -64,6 +64,12 @@ export class Elbv2TargetStore {
     return rows.map((r) => ({ resourceArn: r.resource_arn, loadBalancerArn: r.load_balancer_arn }));
   }
 
+  /** Every target group some listener or rule forwards to. */
+  async groupsInUse(): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('elbv2_target_group_links').select('target_group_arn').distinct().execute();
+    return new Set(rows.map((r) => r.target_group_arn));
+  }
+
   /** The target groups some listener or rule of this load balancer forwards to. */
   async groupsOf(loadBalancerArn: string): Promise<string[]> {
     const rows = await this.db.selectFrom('elbv2_target_group_links').select('target_group_arn').distinct().where('load_balancer_arn', '=', loadBalancerArn).orderBy('target_group_arn').execute();

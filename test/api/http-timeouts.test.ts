@@ -3,7 +3,8 @@ import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { AwsDispatcher } from '../../src/api/aws-dispatcher.js';
-import { createHttpServer, listen } from '../../src/api/http-server.js';
+import { createHttpServer } from '../../src/api/http-server.js';
+import { listen } from '../../src/kit/listen.js';
 import { eventually } from '../support/eventually.js';
 
 /** Limits short enough to cross in a test: the defaults are 60 s and 120 s. */

@@ -4,11 +4,12 @@ import type {
 } from '@aws-sdk/client-ecr';
 import type { Scope } from '../../domain/arn.js';
 import { invalidMember } from '../../domain/ecr/errors.js';
-import { evaluateLifecycle, parseLifecyclePolicy } from '../../domain/ecr/lifecycle-policy.js';
+import { parseLifecyclePolicy } from '../../domain/ecr/lifecycle-policy.js';
 import { decodeToken, pageSize, toPage } from '../../domain/pagination.js';
 import type { Clock } from '../../kit/clock.js';
 import { ServiceError } from '../../kit/errors.js';
 import type { Stores } from '../../store/stores.js';
+import { expiringImages } from './lifecycle-service.js';
 import type { RepositoryService } from './repository-service.js';
 
 /**
@@ -40,19 +41,14 @@ export class LifecyclePreviewService {
     if (input.imageIds?.length && (input.nextToken !== undefined || input.maxResults !== undefined)) {
       throw invalidMember('maxResults', 'maxResults and nextToken cannot be used together with imageIds');
     }
-    const images = await this.stores.ecrImages.list(scope.region, record.name);
-    const tags = await this.stores.ecrImages.tagsByDigest(scope.region, record.name);
-    const expiring = evaluateLifecycle(parseLifecyclePolicy(text),
-      images.map((i) => ({ digest: i.digest, tags: tags.get(i.digest) ?? [], pushedAt: i.pushedAt })), this.clock.now());
-    const results: LifecyclePolicyPreviewResult[] = images
-      .filter((i) => expiring.has(i.digest))
-      .sort((a, b) => (a.digest < b.digest ? -1 : 1))
-      .map((i) => ({
-        imageTags: tags.get(i.digest) ?? [],
-        imageDigest: i.digest,
-        imagePushedAt: new Date(i.pushedAt),
+    const results: LifecyclePolicyPreviewResult[] = (await expiringImages(this.stores, scope.region, record.name, text, this.clock.now()))
+      .sort((a, b) => (a.image.digest < b.image.digest ? -1 : 1))
+      .map(({ image, tags, rulePriority }) => ({
+        imageTags: tags,
+        imageDigest: image.digest,
+        imagePushedAt: new Date(image.pushedAt),
         action: { type: 'EXPIRE' },
-        appliedRulePriority: expiring.get(i.digest)!,
+        appliedRulePriority: rulePriority,
         storageClass: 'STANDARD',
       }));
     const wanted = results.filter((r) => matches(r, input));

@@ -6,6 +6,7 @@ import type { Scope } from '../../domain/arn.js';
 import { ServiceError } from '../../kit/errors.js';
 import { evaluateLifecycle, parseLifecyclePolicy } from '../../domain/ecr/lifecycle-policy.js';
 import type { Clock } from '../../kit/clock.js';
+import type { ImageRecord } from '../../store/ecr-image-store.js';
 import type { Stores } from '../../store/stores.js';
 import type { RepositoryService } from './repository-service.js';
 
@@ -53,17 +54,10 @@ export class LifecycleService {
       const record = await tx.ecrRepositories.get(scope.region, repository);
       if (!record?.body.lifecyclePolicyText) return [];
       const now = this.clock.now();
-      const images = await tx.ecrImages.list(scope.region, repository);
-      const tags = await tx.ecrImages.tagsByDigest(scope.region, repository);
-      const expired = evaluateLifecycle(parseLifecyclePolicy(record.body.lifecyclePolicyText),
-        images.map((i) => ({ digest: i.digest, tags: tags.get(i.digest) ?? [], pushedAt: i.pushedAt })), now);
-      // An image an index still lists stays (ECR's ImageReferencedByManifestList), unless the index goes too.
-      const staying = images.filter((i) => !expired.has(i.digest));
       const removed: string[] = [];
-      for (const digest of expired.keys()) {
-        if (staying.some((i) => i.body.children.includes(digest))) continue;
-        await tx.ecrImages.remove(scope.region, repository, digest);
-        removed.push(digest);
+      for (const { image } of await expiringImages(tx, scope.region, repository, record.body.lifecyclePolicyText, now)) {
+        await tx.ecrImages.remove(scope.region, repository, image.digest);
+        removed.push(image.digest);
       }
       record.body = { ...record.body, lifecycleEvaluatedAt: now };
       await tx.ecrRepositories.update(record);
@@ -77,4 +71,22 @@ export class LifecycleService {
       await this.apply({ region, accountId }, name);
     }
   }
+}
+
+/**
+ * What a lifecycle policy expires in a repository now, each image with its tags and the priority
+ * of the rule that expires it. An image an index still lists stays (ECR's
+ * ImageReferencedByManifestList), unless the index goes too.
+ */
+export async function expiringImages(
+  stores: Stores, region: string, repository: string, policyText: string, now: number,
+): Promise<{ image: ImageRecord; tags: string[]; rulePriority: number }[]> {
+  const images = await stores.ecrImages.list(region, repository);
+  const tags = await stores.ecrImages.tagsByDigest(region, repository);
+  const expired = evaluateLifecycle(parseLifecyclePolicy(policyText),
+    images.map((i) => ({ digest: i.digest, tags: tags.get(i.digest) ?? [], pushedAt: i.pushedAt })), now);
+  const staying = images.filter((i) => !expired.has(i.digest));
+  return images
+    .filter((i) => expired.has(i.digest) && !staying.some((s) => s.body.children.includes(i.digest)))
+    .map((image) => ({ image, tags: tags.get(image.digest) ?? [], rulePriority: expired.get(image.digest)! }));
 }

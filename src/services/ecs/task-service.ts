@@ -77,11 +77,8 @@ export class TaskService {
     const cluster = await this.clusters.require(scope, input.cluster);
     const record = await this.#find(scope, cluster.name, input.task!);
     if (!record) throw new ServiceError('InvalidParameterException', 'The referenced task was not found.');
-    if (record.loadBalancerTargets && record.desiredStatus === 'RUNNING' && record.lastStatus === 'RUNNING' && this.options.drainTargets) {
-      const drainMs = await this.options.drainTargets(record);
-      if (drainMs > 0) record.drainUntil = this.clock.now() + drainMs;
-    }
-    await this.#requestStop(record, 'UserInitiated', input.reason ?? 'Task stopped by user');
+    const drainMs = record.loadBalancerTargets && this.#running(record) ? await this.options.drainTargets?.(record) : undefined;
+    await this.#requestStop(record, 'UserInitiated', input.reason ?? 'Task stopped by user', drainMs ? this.clock.now() + drainMs : undefined);
     return { task: await this.#present(scope, record) };
   }
 
@@ -90,9 +87,12 @@ export class TaskService {
    * `drainUntil` the task first drains from its load balancers (DEACTIVATING): its agent keeps it
    * running until releaseDrained.
    */
-  async stopForService(record: TaskRecord, reason: string, drainUntil?: number): Promise<void> {
-    if (drainUntil !== undefined && record.desiredStatus === 'RUNNING' && record.lastStatus === 'RUNNING') record.drainUntil = drainUntil;
-    await this.#requestStop(record, 'ServiceSchedulerInitiated', reason);
+  stopForService(record: TaskRecord, reason: string, drainUntil?: number): Promise<void> {
+    return this.#requestStop(record, 'ServiceSchedulerInitiated', reason, drainUntil);
+  }
+
+  #running(record: TaskRecord): boolean {
+    return record.desiredStatus === 'RUNNING' && record.lastStatus === 'RUNNING';
   }
 
   /** A drained task may stop now: its agent is told. */
@@ -124,9 +124,13 @@ export class TaskService {
     return fresh;
   }
 
-  /** The control plane's half of a stop: desiredStatus STOPPED with why; the agent does the rest. */
-  async #requestStop(record: TaskRecord, stopCode: 'UserInitiated' | 'ServiceSchedulerInitiated', reason: string): Promise<void> {
+  /**
+   * The control plane's half of a stop: desiredStatus STOPPED with why; the agent does the rest
+   * (after `drainUntil`, for a running task draining from its load balancers).
+   */
+  async #requestStop(record: TaskRecord, stopCode: 'UserInitiated' | 'ServiceSchedulerInitiated', reason: string, drainUntil?: number): Promise<void> {
     if (record.desiredStatus === 'STOPPED') return;
+    if (drainUntil !== undefined && this.#running(record)) record.drainUntil = drainUntil;
     record.desiredStatus = 'STOPPED';
     record.stoppingAt = this.clock.now();
     record.stopCode = stopCode;

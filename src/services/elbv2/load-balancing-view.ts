@@ -83,11 +83,10 @@ export class LoadBalancingView {
   async snapshot(): Promise<LoadBalancingConfig> {
     const { stores, clock } = this.deps;
     await stores.elbTargets.purgeDrained(clock.now());
-    const [lbs, listeners, rules, groups, targets] = await Promise.all([
+    const [lbs, listeners, rules, groups, targets, used] = await Promise.all([
       stores.elbLoadBalancers.list(), stores.elbListeners.listAll(), stores.elbRules.listAll(), stores.elbTargetGroups.list(), stores.elbTargets.listAll(),
+      stores.elbTargets.groupsInUse(),
     ]);
-    const used = new Set<string>();
-    for (const g of groups) if ((await stores.elbTargets.usersOf(g.arn)).length > 0) used.add(g.arn);
     return {
       loadBalancers: lbs.map((lb) => ({
         arn: lb.arn, region: lb.region, name: lb.name, type: lb.type, scheme: lb.body.Scheme, dnsName: lb.body.DNSName, state: lb.body.State.Code,
